@@ -1,0 +1,1 @@
+namespace Harness.Impl;
