@@ -1,1 +1,4 @@
-System.Console.WriteLine("benchmarks");
+using BenchmarkDotNet.Running;
+
+// Every benchmark class in this assembly is offered; pass --filter to pick, --job short for a quick run.
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
