@@ -1,0 +1,227 @@
+namespace Harness.Model;
+
+/// <summary>What one scenario line did to the model.</summary>
+public sealed record RunStep(ScenarioCommand Command, IReadOnlyList<string> Events, uint Violations, string? Rejected)
+{
+    /// <summary>The properties this line violated.</summary>
+    public IEnumerable<PropertyId> Violated => Properties.Modelled.Where(p => (Violations & p.Bit()) != 0);
+}
+
+/// <summary>
+/// Runs a scenario on the model one line at a time. Arming lines (<c>fail STEP</c>,
+/// <c>crash agent after STEP</c>, <c>power-loss after STEP</c>) wait for the next delivery or
+/// restart of their agent whose I/O includes that step. An operation the master refuses is reported
+/// as rejected and changes nothing; a line that cannot happen at all (delivering with nothing in
+/// flight, restarting an agent that is up) is an error of the scenario.
+/// </summary>
+public sealed class ModelRunner
+{
+    private readonly List<ScenarioCommand>[] _armed;
+    private ModelState _state;
+
+    /// <summary>Prepares a run of <paramref name="scenario"/> on <paramref name="design"/>, sized to fit it.</summary>
+    public ModelRunner(Design design, Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        Scenario = scenario;
+        var (names, bounds) = Dimension(scenario);
+        Semantics = new Semantics(design, new Layout(bounds), names);
+        _state = Semantics.Initial();
+        _armed = [.. Enumerable.Range(0, bounds.Agents).Select(_ => new List<ScenarioCommand>())];
+    }
+
+    /// <summary>The scenario being run.</summary>
+    public Scenario Scenario { get; }
+
+    /// <summary>The rules, layout and names in use.</summary>
+    public Semantics Semantics { get; }
+
+    /// <summary>The current state.</summary>
+    public ModelState State => _state;
+
+    /// <summary>Armed faults that no step has fired yet.</summary>
+    public IEnumerable<ScenarioCommand> PendingFaults => _armed.SelectMany(l => l);
+
+    /// <summary>The names and bounds that fit a scenario: every name it uses, and budgets for every fault it injects.</summary>
+    public static (Names Names, Bounds Bounds) Dimension(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var roles = new List<string>();
+        var ids = new List<List<string>>();
+        void Note(string? role, string? id)
+        {
+            if (role is null)
+            {
+                return;
+            }
+
+            var r = roles.IndexOf(role);
+            if (r < 0)
+            {
+                roles.Add(role);
+                ids.Add([]);
+                r = roles.Count - 1;
+            }
+
+            if (id is not null && !ids[r].Contains(id))
+            {
+                ids[r].Add(id);
+            }
+        }
+
+        foreach (var c in scenario.Commands)
+        {
+            Note(c.Role, c.Id);
+            Note(c.Step?.Role, c.Step?.Id);
+        }
+
+        if (roles.Count == 0)
+        {
+            roles.Add("r1");
+            ids.Add([]);
+        }
+
+        var perRole = Math.Max(1, ids.Max(l => l.Count));
+        var cmds = scenario.Commands;
+        int Count(Func<ScenarioCommand, bool> f) => cmds.Count(f);
+        var reserved = cmds.Where(c => c.Kind == CommandKind.Reserve).Sum(c => c.Size);
+        var bounds = new Bounds
+        {
+            Agents = Math.Max(1, cmds.Count == 0 ? 1 : cmds.Max(c => c.Agent) + 1),
+            Roles = roles.Count,
+            Ids = perRole,
+            Operations = Count(c => c.Kind is CommandKind.Reserve or CommandKind.Unreserve or CommandKind.Create or CommandKind.Destroy),
+            IoErrors = Count(c => c.Kind == CommandKind.Fail),
+            Crashes = Count(c => c.Kind == CommandKind.Crash),
+            PowerLosses = Count(c => c.Kind == CommandKind.PowerLoss),
+            LinkBreaks = Count(c => c.Kind == CommandKind.BreakLink),
+            Capacity = Math.Max(1, reserved),
+            MaxSize = Math.Max(1, cmds.Select(c => c.Size).DefaultIfEmpty(1).Max()),
+        };
+        var names = new Names(roles, [.. ids.Select(l => (IReadOnlyList<string>)[.. l])]);
+        return (names, bounds);
+    }
+
+    /// <summary>Runs every line; stops at the first error.</summary>
+    public IReadOnlyList<RunStep> RunAll() => [.. Scenario.Commands.Select(Execute)];
+
+    /// <summary>Runs one line.</summary>
+    public RunStep Execute(ScenarioCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Agent >= Semantics.Layout.Agents)
+        {
+            throw Error(command, $"no agent a{command.Agent + 1}");
+        }
+
+        if (command.Arms)
+        {
+            _armed[command.Agent].Add(command);
+            return new RunStep(command, [$"armed: {Describe(command)}"], 0, null);
+        }
+
+        var action = ToAction(command);
+        if (Semantics.WhyNot(in _state, action) is { } why)
+        {
+            if (command.Kind is CommandKind.Reserve or CommandKind.Unreserve or CommandKind.Create or CommandKind.Destroy)
+            {
+                return new RunStep(command, [$"master rejects the operation: {why}"], 0, why);
+            }
+
+            throw Error(command, $"'{command}' cannot happen now: {why}");
+        }
+
+        if (command.Kind is CommandKind.Deliver or CommandKind.Restart)
+        {
+            action = WithArmedFault(action);
+        }
+
+        var log = new List<string>();
+        var violations = Semantics.Apply(ref _state, in action, log);
+        return new RunStep(command, log, violations, null);
+    }
+
+    /// <summary>The model action a scenario line stands for, before armed faults are attached.</summary>
+    public ModelAction ToAction(ScenarioCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var names = Semantics.Names;
+        var role = command.Role is null ? 0 : names.FindRole(command.Role);
+        var slot = command.Id is null ? 0 : names.FindSlot(command.Role!, command.Id);
+        var a = command.Agent;
+        return command.Kind switch
+        {
+            CommandKind.Reserve => new ModelAction(ActionKind.Reserve, a, role, Size: command.Size),
+            CommandKind.Unreserve => new ModelAction(ActionKind.Unreserve, a, role, Size: command.Size),
+            CommandKind.Create => new ModelAction(ActionKind.Create, a, role, slot, command.Size),
+            CommandKind.Destroy => new ModelAction(ActionKind.Destroy, a, role, slot),
+            CommandKind.Use => new ModelAction(ActionKind.Use, a, role, slot),
+            CommandKind.Deliver => new ModelAction(ActionKind.Deliver, a),
+            CommandKind.Restart => new ModelAction(ActionKind.Restart, a),
+            CommandKind.Reconnect => new ModelAction(ActionKind.Reconnect, a),
+            CommandKind.BreakLink => new ModelAction(ActionKind.BreakLink, a),
+            CommandKind.MasterNotices => new ModelAction(ActionKind.MasterNotices, a),
+            CommandKind.Crash => new ModelAction(ActionKind.Crash, a),
+            CommandKind.PowerLoss => new ModelAction(
+                ActionKind.PowerLoss, a, Fault: command.KeepMetadata ? Fault.PowerLossKeepMetadata : Fault.PowerLoss),
+            CommandKind.Writeback => new ModelAction(ActionKind.Writeback, a),
+            _ => throw Error(command, "this line arms a fault and is not an action"),
+        };
+    }
+
+    private ModelAction WithArmedFault(ModelAction action)
+    {
+        var armed = _armed[action.Agent];
+        if (armed.Count == 0)
+        {
+            return action;
+        }
+
+        Span<IoStep> steps = stackalloc IoStep[Semantics.MaxSteps];
+        var n = action.Kind == ActionKind.Deliver
+            ? Semantics.PlanDelivery(in _state, action.Agent, steps)
+            : Semantics.PlanRecovery(in _state, action.Agent, steps);
+
+        // The earliest step that some armed fault names fires; the fault armed first wins a tie.
+        for (var i = 0; i < n; i++)
+        {
+            foreach (var arm in armed)
+            {
+                if (Matches(arm.Step!, steps[i]))
+                {
+                    armed.Remove(arm);
+                    var fault = arm.Kind switch
+                    {
+                        CommandKind.Fail => Fault.Fail,
+                        CommandKind.Crash => Fault.Crash,
+                        _ => arm.KeepMetadata ? Fault.PowerLossKeepMetadata : Fault.PowerLoss,
+                    };
+                    return action with { Fault = fault, Step = i };
+                }
+            }
+        }
+
+        return action;
+    }
+
+    private bool Matches(StepSpec spec, IoStep step)
+    {
+        if (spec.Kind != step.Kind)
+        {
+            return false;
+        }
+
+        return spec.Kind is not (StepKind.Mkdir or StepKind.Rmdir) ||
+               Semantics.Names.FindSlot(spec.Role!, spec.Id!) == step.Slot;
+    }
+
+    private static string Describe(ScenarioCommand arm) => arm.Kind switch
+    {
+        CommandKind.Fail => $"the next '{arm.Step}' fails",
+        CommandKind.Crash => $"the agent crashes right after the next '{arm.Step}'",
+        _ => $"power is lost right after the next '{arm.Step}'",
+    };
+
+    private ScenarioException Error(ScenarioCommand command, string message) =>
+        new(Scenario.Source, command.Line, message);
+}

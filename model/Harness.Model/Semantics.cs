@@ -1,0 +1,1122 @@
+using System.Text;
+
+namespace Harness.Model;
+
+/// <summary>
+/// The transition rules of the reference model (docs/semantics.md) for one design and one layout:
+/// which actions are enabled in a state, and what each one does. Apply mutates a copy the caller owns,
+/// so a transition is a pure function from the old state to the new one. PropertyId checks that belong
+/// to a moment (a task start, a removal, a registration, a write) happen inside the transition and are
+/// returned as a mask of <see cref="PropertyId"/> bits.
+/// </summary>
+public sealed class Semantics
+{
+    /// <summary>Room for every I/O step one delivery or recovery can take.</summary>
+    public const int MaxSteps = 32;
+
+    private readonly Layout _l;
+    private readonly bool _durable;
+    private readonly bool _incarnations;
+    private readonly bool _target;
+
+    /// <summary>Creates the rules for a design.</summary>
+    public Semantics(Design design, Layout layout, Names? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        Design = design;
+        _l = layout;
+        Names = names ?? Names.Default(layout.Roles, layout.IdsPerRole);
+        _durable = design.UsesIncarnations();
+        _incarnations = design.UsesIncarnations();
+        _target = design.UsesTarget();
+    }
+
+    /// <summary>The design whose rules these are.</summary>
+    public Design Design { get; }
+
+    /// <summary>The layout of the states.</summary>
+    public Layout Layout => _l;
+
+    /// <summary>The names used in narration.</summary>
+    public Names Names { get; }
+
+    /// <summary>The start: every agent up and connected with nothing on disk, all budgets full.</summary>
+    public ModelState Initial()
+    {
+        var s = default(ModelState);
+        var b = _l.Bounds;
+        s.Set(_l.OpsLeft, (ulong)b.Operations);
+        s.Set(_l.IoLeft, (ulong)b.IoErrors);
+        s.Set(_l.CrashLeft, (ulong)b.Crashes);
+        s.Set(_l.PowerLeft, (ulong)b.PowerLosses);
+        s.Set(_l.LinkLeft, (ulong)b.LinkBreaks);
+        for (var a = 0; a < _l.Agents; a++)
+        {
+            s.Set(_l.Status[a], (ulong)AgentStatus.Connected);
+            s.SetBool(_l.MasterConnected[a], true);
+        }
+
+        Normalize(ref s);
+        return s;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Enabled actions
+    // ----------------------------------------------------------------------------------------------
+
+    /// <summary>Writes every enabled action of <paramref name="s"/> into <paramref name="buffer"/>; returns how many.</summary>
+    public int Enumerate(in ModelState s, Span<ModelAction> buffer)
+    {
+        var n = 0;
+        Span<IoStep> steps = stackalloc IoStep[MaxSteps];
+        var io = s.GetInt(_l.IoLeft) > 0;
+        var crash = s.GetInt(_l.CrashLeft) > 0;
+        var power = s.GetInt(_l.PowerLeft) > 0;
+        var ops = s.GetInt(_l.OpsLeft) > 0;
+        for (var a = 0; a < _l.Agents; a++)
+        {
+            var status = (AgentStatus)s.GetInt(_l.Status[a]);
+            var mc = s.GetBool(_l.MasterConnected[a]);
+            if (mc && ops)
+            {
+                AddOperations(in s, a, buffer, ref n);
+            }
+
+            if (status == AgentStatus.Connected && mc && s.GetInt(_l.ChannelLength[a]) == 0)
+            {
+                var view = s.Get(_l.MasterView[a]);
+                for (var slot = 0; slot < _l.Slots; slot++)
+                {
+                    // A task that would see and write the same incarnation changes nothing: not a step.
+                    var inc = _l.Inc(view, slot);
+                    if (inc != 0 && s.GetBool(_l.DirNow[a, slot]) && s.GetInt(_l.DataNow[a, slot]) != inc)
+                    {
+                        buffer[n++] = new ModelAction(ActionKind.Use, a, _l.RoleOf(slot), slot);
+                    }
+                }
+            }
+
+            switch (status)
+            {
+                case AgentStatus.Connected:
+                    if (s.GetInt(_l.ChannelLength[a]) > 0)
+                    {
+                        var k = PlanDelivery(in s, a, steps);
+                        AddWithFaults(new ModelAction(ActionKind.Deliver, a), k, io, crash, power, buffer, ref n);
+                    }
+
+                    if (s.GetInt(_l.LinkLeft) > 0)
+                    {
+                        buffer[n++] = new ModelAction(ActionKind.BreakLink, a);
+                    }
+
+                    break;
+                case AgentStatus.Down:
+                    {
+                        var k = PlanRecovery(in s, a, steps);
+                        AddWithFaults(new ModelAction(ActionKind.Restart, a), k, io, crash, power, buffer, ref n);
+                        break;
+                    }
+
+                case AgentStatus.Disconnected:
+                    buffer[n++] = new ModelAction(ActionKind.Reconnect, a);
+                    break;
+                default:
+                    break;
+            }
+
+            if (mc && status != AgentStatus.Connected)
+            {
+                buffer[n++] = new ModelAction(ActionKind.MasterNotices, a);
+            }
+
+            if (crash && status is AgentStatus.Connected or AgentStatus.Disconnected)
+            {
+                buffer[n++] = new ModelAction(ActionKind.Crash, a);
+            }
+
+            if (power && status != AgentStatus.Stuck)
+            {
+                buffer[n++] = new ModelAction(ActionKind.PowerLoss, a, Fault: Fault.PowerLoss);
+                buffer[n++] = new ModelAction(ActionKind.PowerLoss, a, Fault: Fault.PowerLossKeepMetadata);
+            }
+
+            if (power && !_durable && HasUnsynced(in s, a))
+            {
+                buffer[n++] = new ModelAction(ActionKind.Writeback, a);
+            }
+        }
+
+        return n;
+    }
+
+    // The hot path of the model checker: the same rules as WhyInvalid for unit sizes, without messages.
+    private void AddOperations(in ModelState s, int a, Span<ModelAction> buffer, ref int n)
+    {
+        var view = s.Get(_l.MasterView[a]);
+        var reservedTotal = 0;
+        for (var r = 0; r < _l.Roles; r++)
+        {
+            reservedTotal += _l.Reserved(view, r);
+        }
+
+        for (var r = 0; r < _l.Roles; r++)
+        {
+            if (reservedTotal < _l.Capacity)
+            {
+                buffer[n++] = new ModelAction(ActionKind.Reserve, a, r);
+            }
+
+            var free = _l.Reserved(view, r) - UsedBy(in s, a, r);
+            if (free >= 1)
+            {
+                buffer[n++] = new ModelAction(ActionKind.Unreserve, a, r);
+            }
+
+            for (var i = 0; i < _l.IdsPerRole; i++)
+            {
+                var slot = (r * _l.IdsPerRole) + i;
+                if (_l.Inc(view, slot) != 0)
+                {
+                    buffer[n++] = new ModelAction(ActionKind.Destroy, a, r, slot);
+                }
+                else if (free >= 1)
+                {
+                    buffer[n++] = new ModelAction(ActionKind.Create, a, r, slot);
+                }
+            }
+        }
+    }
+
+    private static void AddWithFaults(ModelAction plain, int steps, bool io, bool crash, bool power, Span<ModelAction> buffer, ref int n)
+    {
+        buffer[n++] = plain;
+        for (var i = 0; i < steps; i++)
+        {
+            if (io)
+            {
+                buffer[n++] = plain with { Fault = Fault.Fail, Step = i };
+            }
+
+            // A crash or power loss after the last step is the same as one while idle, which is enumerated apart.
+            if (i == steps - 1)
+            {
+                continue;
+            }
+
+            if (crash)
+            {
+                buffer[n++] = plain with { Fault = Fault.Crash, Step = i };
+            }
+
+            if (power)
+            {
+                buffer[n++] = plain with { Fault = Fault.PowerLoss, Step = i };
+                buffer[n++] = plain with { Fault = Fault.PowerLossKeepMetadata, Step = i };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Why an action cannot happen in <paramref name="s"/>, in the words a user would see
+    /// (the master's rejection message for an invalid operation), or null when it is enabled.
+    /// Fault budgets are not consulted here: a scenario may use as many faults as it likes.
+    /// </summary>
+    public string? WhyNot(in ModelState s, in ModelAction action)
+    {
+        var a = action.Agent;
+        if (a < 0 || a >= _l.Agents)
+        {
+            return $"no agent a{a + 1}";
+        }
+
+        var status = (AgentStatus)s.GetInt(_l.Status[a]);
+        var view = s.Get(_l.MasterView[a]);
+        switch (action.Kind)
+        {
+            case ActionKind.Reserve:
+            case ActionKind.Unreserve:
+            case ActionKind.Create:
+            case ActionKind.Destroy:
+                if (!s.GetBool(_l.MasterConnected[a]))
+                {
+                    return "master drops the operation: agent is disconnected";
+                }
+
+                if (s.GetInt(_l.OpsLeft) == 0)
+                {
+                    return "no framework operations left in the bounds";
+                }
+
+                return WhyInvalid(in s, action);
+            case ActionKind.Use:
+                if (_l.Inc(view, action.Slot) == 0)
+                {
+                    return $"master holds no volume {Names.Volume(action.Slot)}";
+                }
+
+                if (status != AgentStatus.Connected || !s.GetBool(_l.MasterConnected[a]))
+                {
+                    return "a task can only be launched on an agent that is up and connected";
+                }
+
+                if (s.GetInt(_l.ChannelLength[a]) > 0)
+                {
+                    return "messages sent before the launch are still in flight (deliver them first)";
+                }
+
+                return s.GetBool(_l.DirNow[a, action.Slot])
+                    ? null
+                    : $"task fails to start: volume directory {VolumePath(action.Slot)} is missing";
+            case ActionKind.Deliver:
+                if (status != AgentStatus.Connected)
+                {
+                    return $"agent is {Describe(status)}";
+                }
+
+                return s.GetInt(_l.ChannelLength[a]) == 0 ? "nothing in flight to the agent" : null;
+            case ActionKind.Restart:
+                return status == AgentStatus.Down ? null : $"agent is {Describe(status)}, not down";
+            case ActionKind.Reconnect:
+                return status == AgentStatus.Disconnected ? null : $"agent is {Describe(status)}, not disconnected";
+            case ActionKind.BreakLink:
+                return status == AgentStatus.Connected ? null : $"agent is {Describe(status)}";
+            case ActionKind.MasterNotices:
+                if (!s.GetBool(_l.MasterConnected[a]))
+                {
+                    return "master already knows the agent is disconnected";
+                }
+
+                return status == AgentStatus.Connected ? "the agent's connection is alive" : null;
+            case ActionKind.Crash:
+                return status is AgentStatus.Connected or AgentStatus.Disconnected ? null : $"agent is {Describe(status)}";
+            case ActionKind.PowerLoss:
+                return status == AgentStatus.Stuck ? "agent is stuck" : null;
+            case ActionKind.Writeback:
+                return null;
+            default:
+                return "unknown action";
+        }
+    }
+
+    private string? WhyInvalid(in ModelState s, in ModelAction action)
+    {
+        var a = action.Agent;
+        var view = s.Get(_l.MasterView[a]);
+        var size = action.Size;
+        if (size <= 0)
+        {
+            return "size must be positive";
+        }
+
+        switch (action.Kind)
+        {
+            case ActionKind.Reserve:
+                {
+                    var total = 0;
+                    for (var r = 0; r < _l.Roles; r++)
+                    {
+                        total += _l.Reserved(view, r);
+                    }
+
+                    return _l.Capacity - total >= size
+                        ? null
+                        : $"Insufficient unreserved disk: {_l.Capacity - total} left, {size} asked";
+                }
+
+            case ActionKind.Unreserve:
+                {
+                    var free = _l.Reserved(view, action.Role) - UsedBy(in s, a, action.Role);
+                    return free >= size
+                        ? null
+                        : $"Insufficient reserved disk not used by volumes in role {Names.Role(action.Role)}: {free} free, {size} asked";
+                }
+
+            case ActionKind.Create:
+                {
+                    if (_l.Inc(view, action.Slot) != 0)
+                    {
+                        return $"Persistence ID is not unique: {Names.Volume(action.Slot)}";
+                    }
+
+                    if (size > (int)_l.VolumeSize[a, action.Slot].Mask)
+                    {
+                        return $"size {size} is beyond the model's bounds";
+                    }
+
+                    var free = _l.Reserved(view, action.Role) - UsedBy(in s, a, action.Role);
+                    return free >= size
+                        ? null
+                        : $"Insufficient reserved disk in role {Names.Role(action.Role)}: {free} free, {size} asked";
+                }
+
+            case ActionKind.Destroy:
+                return _l.Inc(view, action.Slot) != 0 ? null : $"Persistent volumes not found: {Names.Volume(action.Slot)}";
+            default:
+                return null;
+        }
+    }
+
+    private int UsedBy(in ModelState s, int a, int role)
+    {
+        var view = s.Get(_l.MasterView[a]);
+        var used = 0;
+        for (var i = 0; i < _l.IdsPerRole; i++)
+        {
+            var slot = (role * _l.IdsPerRole) + i;
+            if (_l.Inc(view, slot) != 0)
+            {
+                used += s.GetInt(_l.VolumeSize[a, slot]);
+            }
+        }
+
+        return used;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Plans of agent I/O
+    // ----------------------------------------------------------------------------------------------
+
+    /// <summary>The I/O steps that delivering the next message would take on success.</summary>
+    public int PlanDelivery(in ModelState s, int a, Span<IoStep> steps)
+    {
+        if (s.GetInt(_l.ChannelLength[a]) == 0)
+        {
+            return 0;
+        }
+
+        var old = s.Get(_l.Memory[a]);
+        var next = s.Get(_l.Channel[a, 0]);
+        return old == next ? 0 : PlanUpdate(old, next, steps, fromMessage: true);
+    }
+
+    /// <summary>The I/O steps that a restart's recovery would take on success (a pending target).</summary>
+    public int PlanRecovery(in ModelState s, int a, Span<IoStep> steps)
+    {
+        if (!_target || s.GetInt(_l.Status[a]) != (int)AgentStatus.Down)
+        {
+            return 0;
+        }
+
+        var info = s.GetFile(_l.Info[a, 0]);
+        var target = s.GetFile(_l.Target[a, 0]);
+        if (info.Kind == FileKind.Empty || target.Kind != FileKind.Set)
+        {
+            return 0;
+        }
+
+        return PlanUpdate(info.Set, target.Set, steps, fromMessage: false);
+    }
+
+    private int PlanUpdate(ulong old, ulong next, Span<IoStep> steps, bool fromMessage)
+    {
+        var n = 0;
+        if (_target && fromMessage)
+        {
+            steps[n++] = new IoStep(StepKind.WriteTarget);
+        }
+
+        if (_incarnations)
+        {
+            // Re-creating a volume whose incarnation changed needs the old directory gone first.
+            n = AddDestroys(old, next, steps, n);
+            n = AddCreates(old, next, steps, n);
+        }
+        else
+        {
+            n = AddCreates(old, next, steps, n);
+            n = AddDestroys(old, next, steps, n);
+        }
+
+        steps[n++] = _target ? new IoStep(StepKind.RenameTarget) : new IoStep(StepKind.WriteInfo);
+        return n;
+    }
+
+    private int AddCreates(ulong old, ulong next, Span<IoStep> steps, int n)
+    {
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            int o = _l.Inc(old, slot), x = _l.Inc(next, slot);
+            if (x != 0 && o != x)
+            {
+                steps[n++] = new IoStep(StepKind.Mkdir, slot);
+            }
+        }
+
+        return n;
+    }
+
+    private int AddDestroys(ulong old, ulong next, Span<IoStep> steps, int n)
+    {
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            int o = _l.Inc(old, slot), x = _l.Inc(next, slot);
+            if (o != 0 && o != x)
+            {
+                steps[n++] = new IoStep(StepKind.Rmdir, slot);
+            }
+        }
+
+        return n;
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Transitions
+    // ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Applies an enabled action to <paramref name="s"/>. Returns the mask of properties the step violated.
+    /// When <paramref name="log"/> is given, every event is narrated into it.
+    /// </summary>
+    public uint Apply(ref ModelState s, in ModelAction action, List<string>? log = null)
+    {
+        uint violations = 0;
+        var a = action.Agent;
+        switch (action.Kind)
+        {
+            case ActionKind.Reserve:
+            case ActionKind.Unreserve:
+            case ActionKind.Create:
+            case ActionKind.Destroy:
+                ApplyOperation(ref s, action, log);
+                break;
+            case ActionKind.Use:
+                violations |= ApplyUse(ref s, a, action.Slot, log);
+                break;
+            case ActionKind.Deliver:
+                violations |= ApplyDeliver(ref s, action, log);
+                break;
+            case ActionKind.Restart:
+                violations |= ApplyRestart(ref s, action, log);
+                break;
+            case ActionKind.Reconnect:
+                log?.Add("agent re-registers over a new connection");
+                violations |= Register(ref s, a, log);
+                break;
+            case ActionKind.BreakLink:
+                Spend(ref s, _l.LinkLeft);
+                s.Set(_l.Status[a], (ulong)AgentStatus.Disconnected);
+                log?.Add(Lost(in s, a, "connection breaks"));
+                ClearChannel(ref s, a);
+                break;
+            case ActionKind.MasterNotices:
+                s.SetBool(_l.MasterConnected[a], false);
+                log?.Add("master notices the agent is gone and marks it disconnected");
+                break;
+            case ActionKind.Crash:
+                Spend(ref s, _l.CrashLeft);
+                log?.Add(Lost(in s, a, "agent crashes"));
+                GoDown(ref s, a);
+                break;
+            case ActionKind.PowerLoss:
+                Spend(ref s, _l.PowerLeft);
+                violations |= LosePower(ref s, a, action.Fault, log);
+                break;
+            case ActionKind.Writeback:
+                Writeback(ref s, a);
+                log?.Add("operating system writes back every pending write: the disk is durable");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(action));
+        }
+
+        Normalize(ref s);
+        return violations;
+    }
+
+    private void ApplyOperation(ref ModelState s, in ModelAction action, List<string>? log)
+    {
+        var a = action.Agent;
+        var view = s.Get(_l.MasterView[a]);
+        Spend(ref s, _l.OpsLeft);
+        switch (action.Kind)
+        {
+            case ActionKind.Reserve:
+                view = _l.WithReserved(view, action.Role, _l.Reserved(view, action.Role) + action.Size);
+                log?.Add($"master accepts RESERVE {Names.Role(action.Role)} size={action.Size}");
+                break;
+            case ActionKind.Unreserve:
+                view = _l.WithReserved(view, action.Role, _l.Reserved(view, action.Role) - action.Size);
+                log?.Add($"master accepts UNRESERVE {Names.Role(action.Role)} size={action.Size}");
+                break;
+            case ActionKind.Create:
+                {
+                    var inc = s.GetInt(_l.Creates[a]) + 1;
+                    s.Set(_l.Creates[a], (ulong)inc);
+                    view = _l.WithInc(view, action.Slot, inc);
+                    s.Set(_l.VolumeSize[a, action.Slot], (ulong)action.Size);
+                    log?.Add($"master accepts CREATE {Names.Volume(action.Slot)} size={action.Size} (incarnation {inc})");
+                    break;
+                }
+
+            case ActionKind.Destroy:
+                log?.Add($"master accepts DESTROY {Names.Volume(action.Slot)} (incarnation {_l.Inc(view, action.Slot)})");
+                view = _l.WithInc(view, action.Slot, 0);
+                s.Set(_l.VolumeSize[a, action.Slot], 0);
+                break;
+            default:
+                break;
+        }
+
+        s.Set(_l.MasterView[a], view);
+        Send(ref s, a, log);
+    }
+
+    private void Send(ref ModelState s, int a, List<string>? log)
+    {
+        var message = AgentView(s.Get(_l.MasterView[a]));
+        if (s.GetInt(_l.Status[a]) != (int)AgentStatus.Connected)
+        {
+            log?.Add($"master sends CheckpointResources {Format(message)}: lost, the connection is dead");
+            return;
+        }
+
+        var len = s.GetInt(_l.ChannelLength[a]);
+        if (len >= _l.ChannelCapacity)
+        {
+            throw new InvalidOperationException("connection holds more messages than the bounds allow");
+        }
+
+        s.Set(_l.Channel[a, len], message);
+        s.Set(_l.ChannelLength[a], (ulong)(len + 1));
+        log?.Add($"master sends CheckpointResources {Format(message)}");
+    }
+
+    private uint ApplyUse(ref ModelState s, int a, int slot, List<string>? log)
+    {
+        uint violations = 0;
+        var inc = MasterInc(in s, a, slot);
+        var seen = s.GetInt(_l.DataNow[a, slot]);
+        log?.Add($"task uses {Names.Volume(slot)} (incarnation {inc}): sees {(seen == 0 ? "an empty volume" : $"data of incarnation {seen}")}, writes data of incarnation {inc}");
+        if (seen != 0 && seen != inc)
+        {
+            violations |= PropertyId.FreshVolume.Bit();
+            log?.Add($"VIOLATION {PropertyId.FreshVolume.Name()}: task on {Names.Volume(slot)} (incarnation {inc}) sees data of incarnation {seen}");
+        }
+
+        // The task makes its own data durable, so the directory and the data survive a power loss.
+        s.Set(_l.DataNow[a, slot], (ulong)inc);
+        s.Set(_l.DataDurable[a, slot], (ulong)inc);
+        s.SetBool(_l.DirDurable[a, slot], true);
+        return violations;
+    }
+
+    private uint ApplyDeliver(ref ModelState s, in ModelAction action, List<string>? log)
+    {
+        var a = action.Agent;
+        var message = s.Get(_l.Channel[a, 0]);
+        PopChannel(ref s, a);
+        var old = s.Get(_l.Memory[a]);
+        log?.Add($"agent receives CheckpointResources {Format(message)}");
+        if (message == old)
+        {
+            log?.Add("agent: the set equals its checkpointed resources; nothing to do");
+            return 0;
+        }
+
+        Span<IoStep> steps = stackalloc IoStep[MaxSteps];
+        var n = PlanUpdate(old, message, steps, fromMessage: true);
+        return RunSteps(ref s, action, steps[..n], old, message, recovering: false, log);
+    }
+
+    private uint ApplyRestart(ref ModelState s, in ModelAction action, List<string>? log)
+    {
+        var a = action.Agent;
+        log?.Add("agent starts and recovers from disk");
+        var info = s.GetFile(_l.Info[a, 0]);
+        if (info.Kind == FileKind.Empty)
+        {
+            s.Set(_l.Status[a], (ulong)AgentStatus.Stuck);
+            log?.Add("agent refuses to start: meta/resources/resources.info does not parse (empty)");
+            return 0;
+        }
+
+        var committed = info.Set;
+        if (_target)
+        {
+            var target = s.GetFile(_l.Target[a, 0]);
+            if (target.Kind == FileKind.Empty)
+            {
+                s.Set(_l.Status[a], (ulong)AgentStatus.Stuck);
+                log?.Add("agent refuses to start: meta/resources/resources.target does not parse (empty)");
+                return 0;
+            }
+
+            if (target.Kind == FileKind.Set)
+            {
+                log?.Add($"agent finds a pending target {Format(target.Set)} over the checkpoint {Format(committed)}");
+                Span<IoStep> steps = stackalloc IoStep[MaxSteps];
+                var n = PlanUpdate(committed, target.Set, steps, fromMessage: false);
+
+                // On success RunSteps registers the agent; on a fault the agent is down again.
+                return RunSteps(ref s, action, steps[..n], committed, target.Set, recovering: true, log);
+            }
+        }
+
+        s.Set(_l.Memory[a], committed);
+        log?.Add($"agent recovers checkpointed resources {Format(committed)}");
+        return Register(ref s, a, log);
+    }
+
+    /// <summary>
+    /// Runs the planned I/O steps of an update (or a recovery), with the action's fault at its step.
+    /// On success the agent's memory becomes <paramref name="next"/>; a recovery then registers.
+    /// </summary>
+    private uint RunSteps(
+        ref ModelState s, in ModelAction action, ReadOnlySpan<IoStep> steps, ulong old, ulong next, bool recovering, List<string>? log)
+    {
+        uint violations = 0;
+        var a = action.Agent;
+        for (var i = 0; i < steps.Length; i++)
+        {
+            var step = steps[i];
+            if (action.Fault == Fault.Fail && action.Step == i)
+            {
+                Spend(ref s, _l.IoLeft);
+                log?.Add($"agent: {Describe(step, next)} FAILS (I/O error)");
+                return violations | OnFailure(ref s, a, steps[..i], step, old, next, recovering, log);
+            }
+
+            violations |= Perform(ref s, a, step, old, next, log);
+
+            if (action.Step == i && action.Fault is Fault.Crash)
+            {
+                Spend(ref s, _l.CrashLeft);
+                log?.Add(Lost(in s, a, "agent crashes"));
+                GoDown(ref s, a);
+                return violations;
+            }
+
+            if (action.Step == i && action.Fault is Fault.PowerLoss or Fault.PowerLossKeepMetadata)
+            {
+                Spend(ref s, _l.PowerLeft);
+                return violations | LosePower(ref s, a, action.Fault, log);
+            }
+        }
+
+        s.Set(_l.Memory[a], next);
+        if (recovering)
+        {
+            log?.Add($"agent finished the pending target; checkpointed resources {Format(next)}");
+            return violations | Register(ref s, a, log);
+        }
+
+        log?.Add($"agent: checkpointed resources are now {Format(next)}");
+        return violations;
+    }
+
+    private uint Perform(ref ModelState s, int a, IoStep step, ulong old, ulong next, List<string>? log)
+    {
+        log?.Add($"agent: {Describe(step, next)}");
+        switch (step.Kind)
+        {
+            case StepKind.WriteInfo:
+                return WriteInfo(ref s, a, next, old, next);
+            case StepKind.WriteTarget:
+                WriteFile(ref s, _l.Target, a, next);
+                return 0;
+            case StepKind.Mkdir:
+                if (s.GetBool(_l.DirNow[a, step.Slot]))
+                {
+                    log?.Add($"agent: {VolumePath(step.Slot)} exists; kept with its contents");
+                }
+                else
+                {
+                    s.SetBool(_l.DirNow[a, step.Slot], true);
+                    s.Set(_l.DataNow[a, step.Slot], 0);
+                }
+
+                SyncDirIfDurable(ref s, a, step.Slot);
+                return 0;
+            case StepKind.Rmdir:
+                {
+                    uint v = 0;
+                    var data = s.GetInt(_l.DataNow[a, step.Slot]);
+                    if (!s.GetBool(_l.DirNow[a, step.Slot]))
+                    {
+                        log?.Add($"agent: warning: {VolumePath(step.Slot)} does not exist");
+                    }
+                    else if (data != 0 && data == MasterInc(in s, a, step.Slot))
+                    {
+                        v = PropertyId.NoDataLoss.Bit();
+                        log?.Add($"VIOLATION {PropertyId.NoDataLoss.Name()}: removes data of {Names.Volume(step.Slot)} incarnation {data}, which the master still holds");
+                    }
+
+                    s.SetBool(_l.DirNow[a, step.Slot], false);
+                    s.Set(_l.DataNow[a, step.Slot], 0);
+                    SyncDirIfDurable(ref s, a, step.Slot);
+                    return v;
+                }
+
+            case StepKind.RenameTarget:
+                for (var view = 0; view < Layout.FileViews; view++)
+                {
+                    // Without a directory fsync the rename is not durable: the dropped view keeps the old names.
+                    if (view == (int)FileView.Durable && !_durable)
+                    {
+                        continue;
+                    }
+
+                    s.Set(_l.Info[a, view], s.Get(_l.Target[a, view]));
+                    s.SetFile(_l.Target[a, view], FileContent.Absent);
+                }
+
+                return 0;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(step));
+        }
+    }
+
+    private uint OnFailure(
+        ref ModelState s, int a, ReadOnlySpan<IoStep> done, IoStep failed, ulong old, ulong next, bool recovering, List<string>? log)
+    {
+        var volumeStep = failed.Kind is StepKind.Mkdir or StepKind.Rmdir;
+        if (Design == Design.KeepGoing && volumeStep && !recovering)
+        {
+            log?.Add($"agent logs the error, keeps checkpointed resources {Format(old)} and keeps running");
+            return 0;
+        }
+
+        uint violations = 0;
+        if (Design == Design.PartialExit && volumeStep)
+        {
+            var partial = old;
+            foreach (var step in done)
+            {
+                partial = _l.WithInc(partial, step.Slot, step.Kind == StepKind.Mkdir ? _l.Inc(next, step.Slot) : 0);
+            }
+
+            log?.Add($"agent: write meta/resources/resources.info = {Format(partial)} (old set plus what succeeded)");
+            violations |= WriteInfo(ref s, a, partial, old, next);
+        }
+
+        log?.Add(Lost(in s, a, "agent exits"));
+        GoDown(ref s, a);
+        return violations;
+    }
+
+    private uint WriteInfo(ref ModelState s, int a, ulong content, ulong old, ulong next)
+    {
+        WriteFile(ref s, _l.Info, a, content);
+        if (content != old && content != next)
+        {
+            return PropertyId.AtomicCheckpoint.Bit();
+        }
+
+        return 0;
+    }
+
+    private void WriteFile(ref ModelState s, Field[,] file, int a, ulong set)
+    {
+        var content = FileContent.Of(set);
+        s.SetFile(file[a, (int)FileView.Now], content);
+        if (_durable)
+        {
+            // Temporary file fsynced, renamed, directory fsynced: every view holds the new set.
+            s.SetFile(file[a, (int)FileView.Durable], content);
+            s.SetFile(file[a, (int)FileView.KeepMetadata], content);
+        }
+        else
+        {
+            // The rename may reach the disk before the data: a kept directory entry points at an empty file.
+            s.SetFile(file[a, (int)FileView.KeepMetadata], FileContent.Empty);
+        }
+    }
+
+    private void SyncDirIfDurable(ref ModelState s, int a, int slot)
+    {
+        if (_durable)
+        {
+            s.Set(_l.DirDurable[a, slot], s.Get(_l.DirNow[a, slot]));
+            s.Set(_l.DataDurable[a, slot], s.Get(_l.DataNow[a, slot]));
+        }
+    }
+
+    private uint Register(ref ModelState s, int a, List<string>? log)
+    {
+        uint violations = 0;
+        var info = s.GetFile(_l.Info[a, 0]);
+        var target = s.GetFile(_l.Target[a, 0]);
+        var mismatch = new StringBuilder();
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            var listed = info.Kind == FileKind.Set && _l.Inc(info.Set, slot) != 0;
+            var exists = s.GetBool(_l.DirNow[a, slot]);
+            if (listed != exists && log is not null)
+            {
+                mismatch.Append(exists ? $" {VolumePath(slot)} exists but is not checkpointed;" : $" {VolumePath(slot)} is checkpointed but missing;");
+            }
+
+            if (listed != exists)
+            {
+                violations = PropertyId.RecoverBeforeRegister.Bit();
+            }
+        }
+
+        if (target.Kind != FileKind.Absent)
+        {
+            violations = PropertyId.RecoverBeforeRegister.Bit();
+            mismatch.Append(" a target file is pending;");
+        }
+
+        if (violations != 0)
+        {
+            log?.Add($"VIOLATION {PropertyId.RecoverBeforeRegister.Name()}: agent registers while{mismatch.ToString().TrimEnd(';')}");
+        }
+
+        s.Set(_l.Status[a], (ulong)AgentStatus.Connected);
+        s.SetBool(_l.MasterConnected[a], true);
+        ClearChannel(ref s, a);
+        log?.Add($"agent registers with {Format(s.Get(_l.Memory[a]))}; master marks it connected and keeps its own view");
+        Send(ref s, a, log);
+        return violations;
+    }
+
+    private uint LosePower(ref ModelState s, int a, Fault mode, List<string>? log)
+    {
+        var keep = mode == Fault.PowerLossKeepMetadata;
+        log?.Add(Lost(in s, a, keep
+            ? "power loss (directory entries were committed, unsynced file data is lost)"
+            : "power loss (everything not synced is lost)"));
+        var from = keep ? (int)FileView.KeepMetadata : (int)FileView.Durable;
+        for (var view = 0; view < Layout.FileViews; view++)
+        {
+            if (view != from)
+            {
+                s.Set(_l.Info[a, view], s.Get(_l.Info[a, from]));
+                s.Set(_l.Target[a, view], s.Get(_l.Target[a, from]));
+            }
+        }
+
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            if (keep)
+            {
+                s.Set(_l.DirDurable[a, slot], s.Get(_l.DirNow[a, slot]));
+                s.Set(_l.DataDurable[a, slot], s.Get(_l.DataNow[a, slot]));
+            }
+            else
+            {
+                s.Set(_l.DirNow[a, slot], s.Get(_l.DirDurable[a, slot]));
+                s.Set(_l.DataNow[a, slot], s.Get(_l.DataDurable[a, slot]));
+            }
+        }
+
+        if (s.GetInt(_l.Status[a]) != (int)AgentStatus.Stuck)
+        {
+            GoDown(ref s, a);
+        }
+
+        var info = s.GetFile(_l.Info[a, 0]);
+        log?.Add($"disk after power loss: resources.info {Format(info)}, resources.target {Format(s.GetFile(_l.Target[a, 0]))}");
+        if (info.Kind == FileKind.Empty)
+        {
+            log?.Add($"VIOLATION {PropertyId.AtomicCheckpoint.Name()}: resources.info is empty after the power loss");
+            return PropertyId.AtomicCheckpoint.Bit();
+        }
+
+        return 0;
+    }
+
+    private void Writeback(ref ModelState s, int a)
+    {
+        for (var view = 1; view < Layout.FileViews; view++)
+        {
+            s.Set(_l.Info[a, view], s.Get(_l.Info[a, 0]));
+            s.Set(_l.Target[a, view], s.Get(_l.Target[a, 0]));
+        }
+
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            s.Set(_l.DirDurable[a, slot], s.Get(_l.DirNow[a, slot]));
+            s.Set(_l.DataDurable[a, slot], s.Get(_l.DataNow[a, slot]));
+        }
+    }
+
+    private bool HasUnsynced(in ModelState s, int a)
+    {
+        for (var view = 1; view < Layout.FileViews; view++)
+        {
+            if (s.Get(_l.Info[a, view]) != s.Get(_l.Info[a, 0]) || s.Get(_l.Target[a, view]) != s.Get(_l.Target[a, 0]))
+            {
+                return true;
+            }
+        }
+
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            if (s.Get(_l.DirDurable[a, slot]) != s.Get(_l.DirNow[a, slot]) || s.Get(_l.DataDurable[a, slot]) != s.Get(_l.DataNow[a, slot]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void GoDown(ref ModelState s, int a)
+    {
+        s.Set(_l.Status[a], (ulong)AgentStatus.Down);
+        s.Set(_l.Memory[a], 0);
+        ClearChannel(ref s, a);
+    }
+
+    private void ClearChannel(ref ModelState s, int a)
+    {
+        for (var i = 0; i < _l.ChannelCapacity; i++)
+        {
+            s.Set(_l.Channel[a, i], 0);
+        }
+
+        s.Set(_l.ChannelLength[a], 0);
+    }
+
+    private void PopChannel(ref ModelState s, int a)
+    {
+        var len = s.GetInt(_l.ChannelLength[a]);
+        for (var i = 1; i < len; i++)
+        {
+            s.Set(_l.Channel[a, i - 1], s.Get(_l.Channel[a, i]));
+        }
+
+        s.Set(_l.Channel[a, len - 1], 0);
+        s.Set(_l.ChannelLength[a], (ulong)(len - 1));
+    }
+
+    private static void Spend(ref ModelState s, Field budget)
+    {
+        var left = s.Get(budget);
+        if (left > 0)
+        {
+            s.Set(budget, left - 1);
+        }
+    }
+
+    /// <summary>
+    /// Puts a state in its canonical form: once no power loss can happen any more, what is durable can
+    /// no longer be observed, so the durable views are made equal to the present and such states merge.
+    /// </summary>
+    public void Normalize(ref ModelState s)
+    {
+        if (s.GetInt(_l.PowerLeft) > 0)
+        {
+            return;
+        }
+
+        for (var a = 0; a < _l.Agents; a++)
+        {
+            Writeback(ref s, a);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------------
+    // Observations
+    // ----------------------------------------------------------------------------------------------
+
+    /// <summary>The master's incarnation of a slot on an agent (0: it holds no such volume).</summary>
+    public int MasterInc(in ModelState s, int a, int slot) => _l.Inc(s.Get(_l.MasterView[a]), slot);
+
+    /// <summary>The master's view as this design's agent sees it in messages.</summary>
+    public ulong AgentView(ulong masterView) => _incarnations ? masterView : _l.Strip(masterView);
+
+    /// <summary>
+    /// Whether every agent is converged: up and connected, nothing in flight, master view equal to the
+    /// agent's memory and committed checkpoint, directories equal to the master's volumes, no target file.
+    /// </summary>
+    public bool IsConverged(in ModelState s)
+    {
+        for (var a = 0; a < _l.Agents; a++)
+        {
+            if (s.GetInt(_l.Status[a]) != (int)AgentStatus.Connected || !s.GetBool(_l.MasterConnected[a]) ||
+                s.GetInt(_l.ChannelLength[a]) != 0)
+            {
+                return false;
+            }
+
+            var view = s.Get(_l.MasterView[a]);
+            var memory = s.Get(_l.Memory[a]);
+            var info = s.GetFile(_l.Info[a, 0]);
+            if (AgentView(view) != memory || info.Kind == FileKind.Empty || info.Set != memory ||
+                s.GetFile(_l.Target[a, 0]).Kind != FileKind.Absent)
+            {
+                return false;
+            }
+
+            for (var slot = 0; slot < _l.Slots; slot++)
+            {
+                if (s.GetBool(_l.DirNow[a, slot]) != (_l.Inc(view, slot) != 0))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A set as text, such as <c>{r1:1 r1/v1@2}</c> (incarnations shown where the design has them).</summary>
+    public string Format(ulong set)
+    {
+        var sb = new StringBuilder("{");
+        for (var r = 0; r < _l.Roles; r++)
+        {
+            var res = _l.Reserved(set, r);
+            if (res != 0)
+            {
+                sb.Append(sb.Length > 1 ? " " : string.Empty).Append(Names.Role(r)).Append(':').Append(res);
+            }
+        }
+
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            var inc = _l.Inc(set, slot);
+            if (inc != 0)
+            {
+                sb.Append(sb.Length > 1 ? " " : string.Empty).Append(Names.Volume(slot));
+                if (_incarnations)
+                {
+                    sb.Append('@').Append(inc);
+                }
+            }
+        }
+
+        return sb.Append('}').ToString();
+    }
+
+    /// <summary>A file's content as text.</summary>
+    public string Format(FileContent content) => content.Kind switch
+    {
+        FileKind.Absent => "absent",
+        FileKind.Empty => "EMPTY",
+        _ => Format(content.Set),
+    };
+
+    /// <summary>The relative path of a volume directory.</summary>
+    public string VolumePath(int slot) => $"volumes/roles/{Names.Role(_l.RoleOf(slot))}/{Names.Id(slot)}";
+
+    /// <summary>A step as the narration shows it.</summary>
+    public string Describe(IoStep step, ulong next) => step.Kind switch
+    {
+        StepKind.WriteInfo => $"write meta/resources/resources.info = {Format(next)}",
+        StepKind.WriteTarget => $"write meta/resources/resources.target = {Format(next)}",
+        StepKind.Mkdir => $"mkdir {VolumePath(step.Slot)}",
+        StepKind.Rmdir => $"rmdir {VolumePath(step.Slot)}",
+        StepKind.RenameTarget => "rename resources.target over resources.info",
+        _ => step.Kind.ToString(),
+    };
+
+    private string Lost(in ModelState s, int a, string what)
+    {
+        var inFlight = s.GetInt(_l.ChannelLength[a]);
+        return inFlight == 0 ? what : $"{what}; {inFlight} message(s) in flight are lost";
+    }
+
+    private static string Describe(AgentStatus status) => status switch
+    {
+        AgentStatus.Down => "down",
+        AgentStatus.Connected => "up and connected",
+        AgentStatus.Disconnected => "up but disconnected",
+        AgentStatus.Stuck => "stuck (it refused its checkpoint)",
+        _ => status.ToString(),
+    };
+}

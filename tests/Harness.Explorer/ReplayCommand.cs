@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Harness.Model;
+
+namespace Harness.Explorer;
+
+/// <summary><c>harness replay</c>: runs a scenario on the model and prints what each line did.</summary>
+public static class ReplayCommand
+{
+    private const string Help = """
+        usage: harness replay FILE --design <keep-going|partial-exit|target|target-incarnation> [--json FILE]
+
+        Runs a scenario (docs/scenario.md) on the reference model, printing after each line what happened,
+        the state of the master, the agent and its disk, and every property violated.
+        FILE may also be a JSON file written by 'model-check --json': its first violation's steps are run
+        (choose another with --property NAME).
+        """;
+
+    /// <summary>Runs the command.</summary>
+    public static int Run(ArgReader args, TextWriter stdout)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        if (args.WantsHelp)
+        {
+            stdout.WriteLine(Help);
+            return Cli.Ok;
+        }
+
+        var designName = args.Option("--design");
+        var json = args.Option("--json");
+        var property = args.Option("--property");
+        var file = args.Positional("scenario FILE");
+        args.End();
+        if (designName is null or "all")
+        {
+            throw new UsageException("--design takes one design: keep-going, partial-exit, target or target-incarnation");
+        }
+
+        var design = Designs.Parse(designName);
+        var scenario = LoadScenario(file, property);
+        var runner = new ModelRunner(design, scenario);
+        var violated = new List<(int Line, PropertyId Property)>();
+        stdout.WriteLine($"replay {file} on {design.Name()}");
+        foreach (var command in scenario.Commands)
+        {
+            var step = runner.Execute(command);
+            stdout.WriteLine($"{command.Line,4}: {command}");
+            foreach (var e in step.Events)
+            {
+                stdout.WriteLine($"        {e}");
+            }
+
+            if (!command.Arms)
+            {
+                foreach (var line in StateText.Describe(runner.Semantics, runner.State))
+                {
+                    stdout.WriteLine($"        | {line}");
+                }
+            }
+
+            violated.AddRange(step.Violated.Select(p => (command.Line, p)));
+        }
+
+        foreach (var pending in runner.PendingFaults)
+        {
+            stdout.WriteLine($"warning: line {pending.Line}: '{pending}' never fired");
+        }
+
+        var converged = runner.Semantics.IsConverged(runner.State);
+        stdout.WriteLine();
+        stdout.WriteLine(violated.Count == 0
+            ? "no property violated"
+            : "violated: " + string.Join(", ", violated.Select(v => $"{v.Property.Name()} (line {v.Line})")));
+        stdout.WriteLine($"converged at the end: {(converged ? "yes" : "no")}");
+        if (json is not null)
+        {
+            var doc = new
+            {
+                command = "replay",
+                design = design.Name(),
+                options = new { file },
+                violations = violated.Select(v => new { property = v.Property.Name(), line = v.Line }),
+                converged,
+            };
+            Cli.WriteFile(json, JsonSerializer.Serialize(doc, Cli.Json) + "\n");
+        }
+
+        return violated.Count == 0 ? Cli.Ok : Cli.Violated;
+    }
+
+    /// <summary>Loads a scenario file, or the steps of a violation in a JSON report.</summary>
+    public static Scenario LoadScenario(string file, string? property)
+    {
+        var text = Cli.ReadFile(file);
+        if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            if (property is not null)
+            {
+                throw new UsageException("--property applies to a JSON report only");
+            }
+
+            return Scenario.Parse(text, file);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (!doc.RootElement.TryGetProperty("violations", out var violations) || violations.ValueKind != JsonValueKind.Array)
+            {
+                throw new ScenarioException(file, 0, "a JSON report needs a 'violations' array");
+            }
+
+            foreach (var v in violations.EnumerateArray())
+            {
+                var name = v.TryGetProperty("property", out var p) ? p.GetString() : null;
+                if (property is null || name == property)
+                {
+                    if (!v.TryGetProperty("steps", out var steps) || steps.ValueKind != JsonValueKind.Array)
+                    {
+                        throw new ScenarioException(file, 0, "a violation needs a 'steps' array of scenario lines");
+                    }
+
+                    var lines = steps.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String
+                        ? s.GetString()
+                        : throw new ScenarioException(file, 0, "every step must be a scenario line (a string)"));
+                    return Scenario.Parse(string.Join('\n', lines), file);
+                }
+            }
+
+            throw new ScenarioException(file, 0, property is null ? "the report has no violation" : $"the report has no violation of {property}");
+        }
+        catch (JsonException e)
+        {
+            throw new ScenarioException(file, 0, $"not valid JSON: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using Harness.Model;
+
+namespace Harness.Explorer;
+
+/// <summary>Prints counterexamples as numbered scenario lines with what happened under each.</summary>
+public static class TraceWriter
+{
+    /// <summary>Writes one violation: its property, its length and every step.</summary>
+    public static void Write(TextWriter w, Design design, Violation v)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(v);
+        w.WriteLine($"{design.Name()}: {v.Property.Name()} violated, shortest trace {v.Steps.Count} step(s):");
+        var number = 0;
+        foreach (var step in v.Steps)
+        {
+            foreach (var line in step.Lines)
+            {
+                w.WriteLine($"  {++number,3}. {line}");
+            }
+
+            foreach (var e in step.Events)
+            {
+                w.WriteLine($"         {e}");
+            }
+        }
+
+        w.WriteLine($"       ({v.Explanation})");
+        w.WriteLine();
+    }
+}
