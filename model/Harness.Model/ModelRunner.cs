@@ -19,6 +19,9 @@ public sealed class ModelRunner
     private readonly List<ScenarioCommand>[] _armed;
     private ModelState _state;
 
+    /// <summary>Disk units each agent has in a scenario.</summary>
+    public const int ScenarioCapacity = 8;
+
     /// <summary>Prepares a run of <paramref name="scenario"/> on <paramref name="design"/>, sized to fit it.</summary>
     public ModelRunner(Design design, Scenario scenario)
     {
@@ -84,7 +87,6 @@ public sealed class ModelRunner
         var perRole = Math.Max(1, ids.Max(l => l.Count));
         var cmds = scenario.Commands;
         int Count(Func<ScenarioCommand, bool> f) => cmds.Count(f);
-        var reserved = cmds.Where(c => c.Kind == CommandKind.Reserve).Sum(c => c.Size);
         var bounds = new Bounds
         {
             Agents = Math.Max(1, cmds.Count == 0 ? 1 : cmds.Max(c => c.Agent) + 1),
@@ -95,7 +97,7 @@ public sealed class ModelRunner
             Crashes = Count(c => c.Kind == CommandKind.Crash),
             PowerLosses = Count(c => c.Kind == CommandKind.PowerLoss),
             LinkBreaks = Count(c => c.Kind == CommandKind.BreakLink),
-            Capacity = Math.Max(1, reserved),
+            Capacity = ScenarioCapacity,
             MaxSize = Math.Max(1, cmds.Select(c => c.Size).DefaultIfEmpty(1).Max()),
         };
         var names = new Names(roles, [.. ids.Select(l => (IReadOnlyList<string>)[.. l])]);

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Harness.Explorer;
+using Xunit;
+
+namespace Harness.Tests.Explorer;
+
+public sealed class CliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("harness-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Help_PrintsUsageAndExitsZero()
+    {
+        var (code, output, _) = Run("--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("model-check", output, StringComparison.Ordinal);
+        Assert.Equal(0, Run("model-check", "--help").Code);
+        Assert.Equal(0, Run("replay", "--help").Code);
+    }
+
+    [Theory]
+    [InlineData("model-check", "--design", "nope")]
+    [InlineData("model-check")]
+    [InlineData("model-check", "--design", "target", "--ids", "99")]
+    [InlineData("model-check", "--design", "target", "--frobnicate")]
+    [InlineData("replay", "--design", "target")]
+    [InlineData("no-such-command")]
+    public void BadUsage_ExitsTwoWithAMessage(params string[] args)
+    {
+        var (code, _, err) = Run(args);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("harness: ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModelCheck_TargetIncarnation_HoldsAndExitsZero()
+    {
+        var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "3");
+
+        Assert.Equal(0, code);
+        Assert.Contains("| target-incarnation | holds", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ModelCheck_Json_StepsReplayToTheSameViolation()
+    {
+        var json = Path.Combine(_dir, "out.json");
+        var (code, _, _) = Run("model-check", "--design", "keep-going", "--crashes", "0", "--power-losses", "0", "--link-breaks", "0", "--json", json);
+
+        Assert.Equal(1, code);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.Equal("model-check", doc.RootElement.GetProperty("command").GetString());
+        var first = doc.RootElement.GetProperty("violations")[0];
+        Assert.Equal("fresh-volume", first.GetProperty("property").GetString());
+
+        var (replayCode, replayOut, _) = Run("replay", json, "--design", "keep-going", "--property", "fresh-volume");
+        Assert.Equal(1, replayCode);
+        Assert.Contains("violated: fresh-volume", replayOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_MalformedScenario_ExitsTwoNamingTheLine()
+    {
+        var file = Path.Combine(_dir, "bad.scenario");
+        File.WriteAllText(file, "reserve r1\n\ncreate r1/v1 size=-3\n");
+
+        var (code, _, err) = Run("replay", file, "--design", "target");
+
+        Assert.Equal(2, code);
+        Assert.Contains("bad.scenario:3:", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("{\"violations\": 3}")]
+    [InlineData("{\"violations\": [{\"property\": \"fresh-volume\", \"steps\": [1]}]}")]
+    public void Replay_MalformedJson_ExitsTwo(string text)
+    {
+        var file = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(file, text);
+
+        Assert.Equal(2, Run("replay", file, "--design", "target").Code);
+    }
+
+    [Fact]
+    public void Replay_MissingFile_ExitsTwo()
+    {
+        Assert.Equal(2, Run("replay", Path.Combine(_dir, "missing.scenario"), "--design", "target").Code);
+    }
+}

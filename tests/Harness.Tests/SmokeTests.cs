@@ -1,7 +1,0 @@
-namespace Harness.Tests;
-
-public class SmokeTests
-{
-    [Xunit.Fact]
-    public void Build_Works() => Xunit.Assert.True(true);
-}
