@@ -520,7 +520,6 @@ public sealed class Semantics
                 throw new ArgumentOutOfRangeException(nameof(action));
         }
 
-        Normalize(ref s);
         return violations;
     }
 
@@ -752,7 +751,7 @@ public sealed class Semantics
                 for (var view = 0; view < Layout.FileViews; view++)
                 {
                     // Without a directory fsync the rename is not durable: the dropped view keeps the old names.
-                    if (view == (int)FileView.Durable && !_durable)
+                    if (view == (int)FileView.Durable && !Durable(in s))
                     {
                         continue;
                     }
@@ -810,7 +809,7 @@ public sealed class Semantics
     {
         var content = FileContent.Of(set);
         s.SetFile(file[a, (int)FileView.Now], content);
-        if (_durable)
+        if (Durable(in s))
         {
             // Temporary file fsynced, renamed, directory fsynced: every view holds the new set.
             s.SetFile(file[a, (int)FileView.Durable], content);
@@ -825,7 +824,7 @@ public sealed class Semantics
 
     private void SyncDirIfDurable(ref ModelState s, int a, int slot)
     {
-        if (_durable)
+        if (Durable(in s))
         {
             s.Set(_l.DirDurable[a, slot], s.Get(_l.DirNow[a, slot]));
             s.Set(_l.DataDurable[a, slot], s.Get(_l.DataNow[a, slot]));
@@ -907,6 +906,7 @@ public sealed class Semantics
             GoDown(ref s, a);
         }
 
+        Normalize(ref s);
         var info = s.GetFile(_l.Info[a, 0]);
         log?.Add($"disk after power loss: resources.info {Format(info)}, resources.target {Format(s.GetFile(_l.Target[a, 0]))}");
         if (info.Kind == FileKind.Empty)
@@ -993,8 +993,15 @@ public sealed class Semantics
     }
 
     /// <summary>
-    /// Puts a state in its canonical form: once no power loss can happen any more, what is durable can
-    /// no longer be observed, so the durable views are made equal to the present and such states merge.
+    /// Whether writes are durable at once: always in the durable design, and in every design once no power
+    /// loss can happen any more, because then what is durable can no longer be observed. Treating writes as
+    /// durable then keeps such states in one canonical form, so they merge in the checker.
+    /// </summary>
+    private bool Durable(in ModelState s) => _durable || s.GetInt(_l.PowerLeft) == 0;
+
+    /// <summary>
+    /// Puts a state in its canonical form: once no power loss can happen any more, the durable views are
+    /// made equal to the present. Transitions keep that form afterwards (see <see cref="Durable"/>).
     /// </summary>
     public void Normalize(ref ModelState s)
     {
