@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-
 namespace Harness.Impl.Storage;
 
 /// <summary>The observable state of a file system: every directory and file with its contents, for comparisons and reports.</summary>
@@ -9,15 +7,15 @@ public static class FileSystemTree
     /// One line per entry below <paramref name="path"/>, depth first in ordinal order: "d a/b" for a directory and
     /// "f a/b/c HEX" for a file with its contents in hexadecimal.
     /// </summary>
-    public static ImmutableArray<string> Capture(IFileSystem fileSystem, string path = WorkPath.Root)
+    public static IReadOnlyList<string> Capture(IFileSystem fileSystem, string path = WorkPath.Root)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
-        var lines = ImmutableArray.CreateBuilder<string>();
+        var lines = new List<string>();
         Walk(fileSystem, path, lines);
-        return lines.ToImmutable();
+        return lines;
     }
 
-    private static void Walk(IFileSystem fileSystem, string path, ImmutableArray<string>.Builder lines)
+    private static void Walk(IFileSystem fileSystem, string path, List<string> lines)
     {
         foreach (var file in fileSystem.ListFiles(path))
         {
