@@ -44,6 +44,20 @@ public sealed class Master
         transport.Send(agentId, new CheckpointResourcesMessage(View(agentId)));
     }
 
+    /// <summary>
+    /// Declares <paramref name="agentId"/> with its own disk capacity before it first registers (otherwise it gets the
+    /// default). Throws when the agent is already known, because a capacity never changes.
+    /// </summary>
+    public void AddAgent(string agentId, long capacity)
+    {
+        ArgumentNullException.ThrowIfNull(agentId);
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        if (!agents.TryAdd(agentId, new AgentRecord(capacity)))
+        {
+            throw new InvalidOperationException($"Agent {agentId} is already known");
+        }
+    }
+
     /// <summary>The master notices the agent's connection is dead; operations for it are dropped until it re-registers.</summary>
     public void NoticeDisconnect(string agentId) => GetOrAdd(agentId).Connected = false;
 

@@ -115,6 +115,19 @@ public class MasterTests
     }
 
     [Fact]
+    public void AddAgent_OwnCapacity_LimitsReservations()
+    {
+        var master = new Master(new QueuedTransport(), diskCapacityPerAgent: 10, sendIncarnations: false);
+        master.AddAgent("small", 2);
+        master.Register("small", ResourceSet.Empty);
+
+        var result = master.Apply("small", new ReserveOperation("r1", 3));
+
+        Assert.Contains("Insufficient unreserved disk", result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, master.Capacity("small"));
+    }
+
+    [Fact]
     public void Apply_AgentNotConnected_Dropped()
     {
         var (master, transport) = Connected();
