@@ -1,0 +1,233 @@
+using Harness.Impl.Masters;
+using Harness.Impl.Messaging;
+using Harness.Impl.Resources;
+using Xunit;
+
+namespace Harness.Tests.Impl;
+
+public class MasterTests
+{
+    private const string Agent = "a1";
+
+    private static (Master Master, QueuedTransport Transport) Connected(bool sendIncarnations = false, long capacity = 10)
+    {
+        var transport = new QueuedTransport();
+        var master = new Master(transport, capacity, sendIncarnations);
+        master.Register(Agent, ResourceSet.Empty);
+        Assert.True(transport.TryDeliverNext(Agent, out _));
+        return (master, transport);
+    }
+
+    [Theory]
+    [InlineData(11, "Insufficient unreserved disk")]
+    [InlineData(0, "must be positive")]
+    public void Apply_InvalidReserve_RejectedAndNothingSent(long amount, string expected)
+    {
+        var (master, transport) = Connected();
+
+        var result = master.Apply(Agent, new ReserveOperation("r1", amount));
+
+        Assert.Equal(OperationStatus.Rejected, result.Status);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.Empty(transport.InFlight(Agent));
+        Assert.Equal(ResourceSet.Empty, master.View(Agent));
+    }
+
+    [Fact]
+    public void Apply_CreateWithDuplicateId_PersistenceIdNotUnique()
+    {
+        var (master, _) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 10));
+        master.Apply(Agent, new CreateOperation("r1", "v1", 2));
+
+        var result = master.Apply(Agent, new CreateOperation("r1", "v1", 2));
+
+        Assert.Contains("Persistence ID is not unique", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_CreateBeyondReservation_InsufficientReservedDisk()
+    {
+        var (master, _) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 3));
+        master.Apply(Agent, new CreateOperation("r1", "v1", 2));
+
+        var result = master.Apply(Agent, new CreateOperation("r1", "v2", 2));
+
+        Assert.Contains("Insufficient reserved disk", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_DestroyUnknownVolume_PersistentVolumesNotFound()
+    {
+        var (master, _) = Connected();
+
+        var result = master.Apply(Agent, new DestroyOperation("r1", "v1"));
+
+        Assert.Contains("Persistent volumes not found", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_UnreserveUsedByVolume_VolumeMustBeDestroyedFirst()
+    {
+        var (master, _) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 5));
+        master.Apply(Agent, new CreateOperation("r1", "v1", 4));
+
+        var result = master.Apply(Agent, new UnreserveOperation("r1", 2));
+
+        Assert.Contains("Volume must be destroyed before unreserving", result.Error, StringComparison.Ordinal);
+        Assert.Equal(5, master.View(Agent).Reserved("r1"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(".")]
+    [InlineData("..")]
+    [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData("nul\0")]
+    [InlineData("bell\u0007")]
+    public void Apply_HostileName_RejectedAsRoleAndAsId(string name)
+    {
+        var (master, transport) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 5));
+        transport.TryDeliverNext(Agent, out _);
+
+        var asRole = master.Apply(Agent, new ReserveOperation(name, 1));
+        var asId = master.Apply(Agent, new CreateOperation("r1", name, 1));
+
+        Assert.Equal(OperationStatus.Rejected, asRole.Status);
+        Assert.Equal(OperationStatus.Rejected, asId.Status);
+        Assert.Contains("Invalid role", asRole.Error, StringComparison.Ordinal);
+        Assert.Contains("Invalid persistence id", asId.Error, StringComparison.Ordinal);
+        Assert.Empty(transport.InFlight(Agent));
+    }
+
+    [Fact]
+    public void Apply_OverlongName_Rejected()
+    {
+        var (master, _) = Connected();
+
+        var result = master.Apply(Agent, new ReserveOperation(new string('é', 128), 1));
+
+        Assert.Contains("256 bytes", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddAgent_OwnCapacity_LimitsReservations()
+    {
+        var master = new Master(new QueuedTransport(), diskCapacityPerAgent: 10, sendIncarnations: false);
+        master.AddAgent("small", 2);
+        master.Register("small", ResourceSet.Empty);
+
+        var result = master.Apply("small", new ReserveOperation("r1", 3));
+
+        Assert.Contains("Insufficient unreserved disk", result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, master.Capacity("small"));
+    }
+
+    [Fact]
+    public void Apply_AgentNotConnected_Dropped()
+    {
+        var (master, transport) = Connected();
+        master.NoticeDisconnect(Agent);
+
+        var result = master.Apply(Agent, new ReserveOperation("r1", 1));
+
+        Assert.Equal(OperationStatus.Dropped, result.Status);
+        Assert.Equal(ResourceSet.Empty, master.View(Agent));
+        Assert.Empty(transport.InFlight(Agent));
+    }
+
+    [Fact]
+    public void Apply_DeadConnectionNotNoticed_AppliedButMessageLost()
+    {
+        var (master, transport) = Connected();
+        transport.Break(Agent);
+
+        var result = master.Apply(Agent, new ReserveOperation("r1", 1));
+
+        Assert.True(result.IsAccepted);
+        Assert.Equal(1, master.View(Agent).Reserved("r1"));
+        Assert.Empty(transport.InFlight(Agent));
+        Assert.Equal(1, transport.LostCount(Agent));
+    }
+
+    [Fact]
+    public void Apply_Create_NumbersIncarnationsAndStripsThemUnlessAsked()
+    {
+        var (master, transport) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 10));
+        master.Apply(Agent, new CreateOperation("r1", "v1", 1));
+        master.Apply(Agent, new DestroyOperation("r1", "v1"));
+        master.Apply(Agent, new CreateOperation("r1", "v1", 1));
+
+        var sent = transport.InFlight(Agent).OfType<CheckpointResourcesMessage>().Last().Resources;
+
+        Assert.Equal(2, master.IncarnationOf(Agent, "r1", "v1"));
+        Assert.Equal(0, sent.FindVolume("r1", "v1")!.Value.Incarnation);
+        Assert.Equal(sent, master.View(Agent));
+    }
+
+    [Fact]
+    public void Apply_CreateWithIncarnations_SendsThem()
+    {
+        var (master, transport) = Connected(sendIncarnations: true);
+        master.Apply(Agent, new ReserveOperation("r1", 10));
+        master.Apply(Agent, new CreateOperation("r1", "v1", 1));
+
+        var sent = transport.InFlight(Agent).OfType<CheckpointResourcesMessage>().Last().Resources;
+
+        Assert.Equal(1, sent.FindVolume("r1", "v1")!.Value.Incarnation);
+    }
+
+    [Fact]
+    public void Register_Reconnect_DropsOldInFlightAndSendsView()
+    {
+        var (master, transport) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 2));
+        master.Apply(Agent, new ReserveOperation("r1", 3));
+
+        master.Register(Agent, ResourceSet.Empty);
+
+        var message = Assert.Single(transport.InFlight(Agent));
+        Assert.Equal(master.View(Agent), Assert.IsType<CheckpointResourcesMessage>(message).Resources);
+        Assert.True(master.IsConnected(Agent));
+    }
+}
+
+public class CheckpointCodecTests
+{
+    [Fact]
+    public void Decode_EncodedSet_RoundTrips()
+    {
+        var set = Sets.Of([("r1", 10), ("r2", 3)], new Volume("r1", "v1", 4, 7), new Volume("r2", "ü", 1, 0));
+
+        var decoded = CheckpointCodec.Decode(CheckpointCodec.Encode(set), "x");
+
+        Assert.Equal(set, decoded);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("null")]
+    [InlineData("[]")]
+    [InlineData("""{"version":1,"reservations":[]}""")]
+    [InlineData("""{"version":1,"reservations":[],"volumes":[],"extra":1}""")]
+    [InlineData("""{"version":1,"version":1,"reservations":[],"volumes":[]}""")]
+    [InlineData("""{"version":"1","reservations":[],"volumes":[]}""")]
+    [InlineData("""{"version":1.5,"reservations":[],"volumes":[]}""")]
+    [InlineData("""{"version":1,"reservations":[{"role":"r","amount":0}],"volumes":[]}""")]
+    [InlineData("""{"version":1,"reservations":[{"role":"r","amount":1},{"role":"r","amount":1}],"volumes":[]}""")]
+    [InlineData("""{"version":1,"reservations":[],"volumes":[{"role":"r","id":"a/b","size":1,"incarnation":0}]}""")]
+    [InlineData("""{"version":1,"reservations":[],"volumes":[{"role":"r","id":"v","size":1,"incarnation":0},{"role":"r","id":"v","size":2,"incarnation":0}]}""")]
+    public void Decode_Invalid_ThrowsNamingFile(string text)
+    {
+        var error = Assert.Throws<CorruptCheckpointException>(() => CheckpointCodec.Decode(System.Text.Encoding.UTF8.GetBytes(text), "meta/x.info"));
+
+        Assert.Equal("meta/x.info", error.FilePath);
+        Assert.Contains("meta/x.info", error.Message, StringComparison.Ordinal);
+    }
+}
