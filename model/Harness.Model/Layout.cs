@@ -267,3 +267,24 @@ public sealed class Layout
         return f;
     }
 }
+
+/// <summary>A two-dimensional table of fields (agent by slot, message or view), stored flat.</summary>
+public sealed class FieldGrid
+{
+    private readonly Field[] _items;
+    private readonly int _columns;
+
+    /// <summary>Creates a table of <paramref name="rows"/> by <paramref name="columns"/> fields.</summary>
+    public FieldGrid(int rows, int columns)
+    {
+        _items = new Field[rows * columns];
+        _columns = columns;
+    }
+
+    /// <summary>The field at a row and column.</summary>
+    public Field this[int row, int column]
+    {
+        get => _items[(row * _columns) + column];
+        set => _items[(row * _columns) + column] = value;
+    }
+}

@@ -44,6 +44,9 @@ public sealed record CheckOptions
     /// <summary>Decide convergence too (it keeps the fault-free edges in memory).</summary>
     public bool CheckConvergence { get; init; } = true;
 
+    /// <summary>Transitions to leave out because others cover them (all sound reductions by default).</summary>
+    public Reductions Reductions { get; init; } = Reductions.All;
+
     /// <summary>Called after each breadth-first level with (depth, states, transitions).</summary>
     public Action<int, long, long>? Progress { get; init; }
 }
@@ -66,8 +69,12 @@ public sealed class ModelChecker
     }
 
     /// <summary>Checks a design at the given bounds.</summary>
-    public static CheckResult Check(Design design, Bounds bounds, CheckOptions? options = null) =>
-        new ModelChecker(new Semantics(design, new Layout(bounds))).Run(options);
+    public static CheckResult Check(Design design, Bounds bounds, CheckOptions? options = null)
+    {
+        options ??= new CheckOptions();
+        var semantics = new Semantics(design, new Layout(bounds)) { Reductions = options.Reductions };
+        return new ModelChecker(semantics).Run(options);
+    }
 
     /// <summary>Explores every reachable state and decides every modelled property.</summary>
     public CheckResult Run(CheckOptions? options = null)
@@ -77,6 +84,9 @@ public sealed class ModelChecker
         var layout = _sem.Layout;
         var store = new StateStore(layout.Words);
         var buffer = new ModelAction[1024];
+        var successors = new ModelState[buffer.Length];
+        var violations = new uint[buffer.Length];
+        var hashes = new ulong[buffer.Length];
         var firstViolation = new (int Parent, ModelAction Action)?[Properties.All.Count];
         var edgesFrom = options.CheckConvergence ? new IntList() : null;
         var edgesTo = options.CheckConvergence ? new IntList() : null;
@@ -97,17 +107,25 @@ public sealed class ModelChecker
 
             var state = store.Get(index);
             var n = _sem.Enumerate(in state, buffer);
+
+            // Successors are computed and their memory requested first, then looked up (see StateStore.Prefetch).
             for (var i = 0; i < n; i++)
             {
-                var next = state;
-                var violated = _sem.Apply(ref next, in buffer[i]);
-                transitions++;
-                if (violated != 0)
+                successors[i] = state;
+                violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
+                hashes[i] = store.HashOf(in successors[i]);
+                store.Prefetch(hashes[i]);
+            }
+
+            transitions += n;
+            for (var i = 0; i < n; i++)
+            {
+                if (violations[i] != 0)
                 {
-                    Record(firstViolation, violated, index, buffer[i]);
+                    Record(firstViolation, violations[i], index, buffer[i]);
                 }
 
-                var (to, added) = store.Add(in next, index);
+                var (to, added) = store.Add(in successors[i], hashes[i], index);
                 if (edgesFrom is not null && buffer[i].IsProgress)
                 {
                     edgesFrom.Add(index);
@@ -126,13 +144,13 @@ public sealed class ModelChecker
             }
         }
 
-        var violations = new List<Violation>();
+        var found = new List<Violation>();
         foreach (var p in Properties.Modelled)
         {
             if (firstViolation[(int)p] is { } v)
             {
                 var steps = Rebuild(store, v.Parent, v.Action);
-                violations.Add(new Violation(p, steps, $"the last step violates {p.Name()}"));
+                found.Add(new Violation(p, steps, $"the last step violates {p.Name()}"));
             }
         }
 
@@ -142,7 +160,7 @@ public sealed class ModelChecker
             if (stuck >= 0)
             {
                 var steps = stuck == 0 ? [] : Rebuild(store, store.Parent(stuck), FindAction(store, store.Parent(stuck), stuck));
-                violations.Add(new Violation(
+                found.Add(new Violation(
                     PropertyId.Convergence,
                     steps,
                     "from the state this trace reaches, no converged state can be reached without further faults or operations"));
@@ -160,7 +178,7 @@ public sealed class ModelChecker
             store.BytesPerState,
             store.Load,
             complete,
-            violations);
+            found);
     }
 
     private static void Record((int Parent, ModelAction Action)?[] first, uint violated, int parent, ModelAction action)

@@ -5,7 +5,7 @@ namespace Harness.Model;
 /// <summary>
 /// The transition rules of the reference model (docs/semantics.md) for one design and one layout:
 /// which actions are enabled in a state, and what each one does. Apply mutates a copy the caller owns,
-/// so a transition is a pure function from the old state to the new one. PropertyId checks that belong
+/// so a transition is a pure function from the old state to the new one. Property checks that belong
 /// to a moment (a task start, a removal, a registration, a write) happen inside the transition and are
 /// returned as a mask of <see cref="PropertyId"/> bits.
 /// </summary>
@@ -33,6 +33,12 @@ public sealed class Semantics
 
     /// <summary>The design whose rules these are.</summary>
     public Design Design { get; }
+
+    /// <summary>
+    /// Transitions <see cref="Enumerate"/> leaves out because others cover them (see <see cref="Reductions"/>);
+    /// none by default. The scenario runner never uses them: a user may write any action.
+    /// </summary>
+    public Reductions Reductions { get; init; }
 
     /// <summary>The layout of the states.</summary>
     public Layout Layout => _l;
@@ -102,7 +108,7 @@ public sealed class Semantics
                     if (s.GetInt(_l.ChannelLength[a]) > 0)
                     {
                         var k = PlanDelivery(in s, a, steps);
-                        AddWithFaults(new ModelAction(ActionKind.Deliver, a), k, io, crash, power, buffer, ref n);
+                        AddWithFaults(new ModelAction(ActionKind.Deliver, a), k, io, crash, power, DropAfterStep(in s), buffer, ref n);
                     }
 
                     if (s.GetInt(_l.LinkLeft) > 0)
@@ -114,7 +120,7 @@ public sealed class Semantics
                 case AgentStatus.Down:
                     {
                         var k = PlanRecovery(in s, a, steps);
-                        AddWithFaults(new ModelAction(ActionKind.Restart, a), k, io, crash, power, buffer, ref n);
+                        AddWithFaults(new ModelAction(ActionKind.Restart, a), k, io, crash, power, DropAfterStep(in s), buffer, ref n);
                         break;
                     }
 
@@ -125,7 +131,7 @@ public sealed class Semantics
                     break;
             }
 
-            if (mc && status != AgentStatus.Connected)
+            if (mc && status != AgentStatus.Connected && (Reductions & Reductions.MasterNotices) == 0)
             {
                 buffer[n++] = new ModelAction(ActionKind.MasterNotices, a);
             }
@@ -135,13 +141,19 @@ public sealed class Semantics
                 buffer[n++] = new ModelAction(ActionKind.Crash, a);
             }
 
+            var unsynced = power && HasUnsynced(in s, a);
             if (power && status != AgentStatus.Stuck)
             {
                 buffer[n++] = new ModelAction(ActionKind.PowerLoss, a, Fault: Fault.PowerLoss);
-                buffer[n++] = new ModelAction(ActionKind.PowerLoss, a, Fault: Fault.PowerLossKeepMetadata);
+
+                // With nothing unsynced both kinds of power loss leave the same disk.
+                if (unsynced || (Reductions & Reductions.PowerLoss) == 0)
+                {
+                    buffer[n++] = new ModelAction(ActionKind.PowerLoss, a, Fault: Fault.PowerLossKeepMetadata);
+                }
             }
 
-            if (power && !_durable && HasUnsynced(in s, a))
+            if (unsynced)
             {
                 buffer[n++] = new ModelAction(ActionKind.Writeback, a);
             }
@@ -188,7 +200,16 @@ public sealed class Semantics
         }
     }
 
-    private static void AddWithFaults(ModelAction plain, int steps, bool io, bool crash, bool power, Span<ModelAction> buffer, ref int n)
+    /// <summary>
+    /// Whether a power loss that drops unsynced data must be tried after each I/O step. Where writes are not
+    /// durable, such a power loss undoes every step before it, and the agent loses its inbox and memory
+    /// anyway: the state it leaves is the one a power loss just before the delivery or restart leaves, which
+    /// is enumerated on its own.
+    /// </summary>
+    private bool DropAfterStep(in ModelState s) => Durable(in s) || (Reductions & Reductions.PowerLoss) == 0;
+
+    private static void AddWithFaults(
+        ModelAction plain, int steps, bool io, bool crash, bool power, bool drop, Span<ModelAction> buffer, ref int n)
     {
         buffer[n++] = plain;
         for (var i = 0; i < steps; i++)
@@ -209,9 +230,13 @@ public sealed class Semantics
                 buffer[n++] = plain with { Fault = Fault.Crash, Step = i };
             }
 
-            if (power)
+            if (power && drop)
             {
                 buffer[n++] = plain with { Fault = Fault.PowerLoss, Step = i };
+            }
+
+            if (power)
+            {
                 buffer[n++] = plain with { Fault = Fault.PowerLossKeepMetadata, Step = i };
             }
         }

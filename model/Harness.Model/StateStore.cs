@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Harness.Model;
 
 /// <summary>
@@ -13,6 +16,7 @@ public sealed class StateStore
     private int[] _parent;
     private ulong[] _table;
     private int _mask;
+    private int _shift;
 
     /// <summary>Creates a store for states of <paramref name="words"/> words.</summary>
     public StateStore(int words, int initialCapacity = 1 << 16)
@@ -29,6 +33,7 @@ public sealed class StateStore
 
         _table = new ulong[tableSize];
         _mask = tableSize - 1;
+        _shift = 64 - BitOperations.Log2((uint)tableSize);
     }
 
     /// <summary>Number of distinct states stored.</summary>
@@ -59,12 +64,45 @@ public sealed class StateStore
     /// <summary>The index of the state from which a state was first reached (-1 for the initial state).</summary>
     public int Parent(int index) => _parent[index];
 
-    /// <summary>Adds a state unless present. Returns its index and whether it is new.</summary>
-    public (int Index, bool Added) Add(in ModelState s, int parent)
+    /// <summary>The hash the store files a state under.</summary>
+    public ulong HashOf(in ModelState s) => s.Hash(_words);
+
+    /// <summary>
+    /// Asks the processor to bring in the memory that adding a state with this hash will read first: its
+    /// slot of the table, and the stored state that slot names. Only a hint; <see cref="Add"/> is correct
+    /// without it. Issued for a batch of successors before adding any of them, so the cache misses of one
+    /// lookup overlap with the work on the others.
+    /// </summary>
+    public unsafe void Prefetch(ulong hash)
     {
-        var h = s.Hash(_words);
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var slot = (int)(hash >> _shift);
+        fixed (ulong* table = _table)
+        {
+            Sse.Prefetch0(table + slot);
+            var e = table[slot];
+            if (e != 0 && (e & 0xFFFF_FFFF_0000_0000UL) == (hash & 0xFFFF_FFFF_0000_0000UL))
+            {
+                fixed (ulong* data = _data)
+                {
+                    Sse.Prefetch0(data + (((long)(e & 0xFFFF_FFFF) - 1) * _words));
+                }
+            }
+        }
+    }
+
+    /// <summary>Adds a state unless present. Returns its index and whether it is new.</summary>
+    public (int Index, bool Added) Add(in ModelState s, int parent) => Add(in s, s.Hash(_words), parent);
+
+    /// <summary>Adds a state whose <see cref="HashOf"/> is known.</summary>
+    public (int Index, bool Added) Add(in ModelState s, ulong h, int parent)
+    {
         var tag = h & 0xFFFF_FFFF_0000_0000UL;
-        var slot = (int)h & _mask;
+        var slot = (int)(h >> _shift);
         while (true)
         {
             var e = _table[slot];
@@ -136,21 +174,29 @@ public sealed class StateStore
 
     private void Rehash()
     {
+        // The slot is taken from the top bits of the hash, which the tag keeps: entries move to the larger
+        // table without reading a single state.
         var table = new ulong[_table.Length * 2];
         var mask = table.Length - 1;
-        for (var index = 0; index < Count; index++)
+        var shift = _shift - 1;
+        foreach (var e in _table)
         {
-            var h = Get(index).Hash(_words);
-            var slot = (int)h & mask;
+            if (e == 0)
+            {
+                continue;
+            }
+
+            var slot = (int)(e >> shift);
             while (table[slot] != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            table[slot] = (h & 0xFFFF_FFFF_0000_0000UL) | (uint)(index + 1);
+            table[slot] = e;
         }
 
         _table = table;
         _mask = mask;
+        _shift = shift;
     }
 }

@@ -24,6 +24,7 @@ public static class ModelCheckCommand
           --power-losses N    power losses (default 1)
           --link-breaks N     broken connections (default 1)
           --max-states N      stop after N distinct states (default 100000000)
+          --no-reduction      explore every transition, also those the sound reductions leave out
           --no-traces         print the verdicts only
           --json FILE         also write the results as JSON
         """;
@@ -53,6 +54,7 @@ public static class ModelCheckCommand
         };
         var maxStates = args.Number("--max-states", 100_000_000, 1, int.MaxValue - 2);
         var noTraces = args.Flag("--no-traces");
+        var reductions = args.Flag("--no-reduction") ? Reductions.None : Reductions.All;
         var json = args.Option("--json");
         args.End();
         var designs = Cli.ParseDesigns(designName);
@@ -61,10 +63,10 @@ public static class ModelCheckCommand
         var results = new List<CheckResult>();
         foreach (var design in designs)
         {
-            results.Add(ModelChecker.Check(design, bounds, new CheckOptions { MaxStates = maxStates }));
+            results.Add(ModelChecker.Check(design, bounds, new CheckOptions { MaxStates = maxStates, Reductions = reductions }));
         }
 
-        stdout.WriteLine($"model-check {designName} ({bounds})");
+        stdout.WriteLine($"model-check {designName} ({bounds}; reductions: {reductions.ToString().ToLowerInvariant()})");
         stdout.WriteLine();
         WriteTable(stdout, results);
         if (!noTraces)
@@ -80,7 +82,7 @@ public static class ModelCheckCommand
 
         if (json is not null)
         {
-            Cli.WriteFile(json, ToJson(designName!, bounds, maxStates, results));
+            Cli.WriteFile(json, ToJson(designName!, bounds, maxStates, reductions, results));
         }
 
         return results.Any(r => r.Violations.Count > 0) ? Cli.Violated : Cli.Ok;
@@ -136,7 +138,7 @@ public static class ModelCheckCommand
         w.WriteLine();
     }
 
-    private static string ToJson(string design, Bounds bounds, int maxStates, IReadOnlyList<CheckResult> results)
+    private static string ToJson(string design, Bounds bounds, int maxStates, Reductions reductions, IReadOnlyList<CheckResult> results)
     {
         var doc = new
         {
@@ -153,6 +155,7 @@ public static class ModelCheckCommand
                 powerLosses = bounds.PowerLosses,
                 linkBreaks = bounds.LinkBreaks,
                 maxStates,
+                reductions = reductions.ToString().ToLowerInvariant(),
             },
             seconds = results.Sum(r => r.Seconds),
             states = results.Sum(r => r.States),

@@ -124,6 +124,22 @@ public class ModelCheckerTests
         Assert.True(two.States > one.States);
     }
 
+    [Theory]
+    [InlineData(Design.KeepGoing)]
+    [InlineData(Design.PartialExit)]
+    [InlineData(Design.Target)]
+    [InlineData(Design.TargetIncarnation)]
+    public void Check_Reductions_KeepEveryVerdictAndTraceLength(Design design)
+    {
+        var bounds = Small with { IoErrors = 2 };
+        var full = ModelChecker.Check(design, bounds, new CheckOptions { Reductions = Reductions.None });
+        var reduced = ModelChecker.Check(design, bounds, new CheckOptions { Reductions = Reductions.All });
+
+        Assert.Equal(Summary(full), Summary(reduced));
+        Assert.True(reduced.States < full.States, $"{reduced.States} < {full.States}");
+        Assert.True(reduced.Transitions < full.Transitions);
+    }
+
     [Fact]
     public void Check_MaxStates_MarksTheResultIncomplete()
     {
