@@ -451,9 +451,9 @@ public sealed class ImplCluster
         }
         catch (AgentExitedException e)
         {
-            agent.Steps.Finish();
+            // An exit may still have written a checkpoint on its way out (partial-exit): it is checked below like any write.
+            fired = agent.Steps.Finish();
             Kill(agent, events, $"agent exits ({e.Message})");
-            return;
         }
         catch (SimulatedCrashException)
         {
