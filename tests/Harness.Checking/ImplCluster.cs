@@ -165,7 +165,15 @@ public sealed class ImplCluster
         var events = new List<string>();
         foreach (var agent in Agents)
         {
-            agent.Process = Agent.Start(AgentDesign, agent.Steps);
+            try
+            {
+                agent.Process = Agent.Start(AgentDesign, agent.Steps);
+            }
+            catch (CorruptCheckpointException e)
+            {
+                throw new CorruptCheckpointException($"agent {agent.Name}: {e.Message}", e);
+            }
+
             foreach (var warning in agent.Process.RecoveryWarnings)
             {
                 events.Add($"{agent.Name}: {warning}");

@@ -81,6 +81,21 @@ public sealed class LockstepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Run_TargetIncarnationPowerLossBetweenTwoVolumeSteps_NoDivergence()
+    {
+        // The creates reach the agent as one update (their messages were lost while it was down): the first mkdir must
+        // be durable before the second starts, as the model assumes.
+        var scenario = Scenario.Parse(
+            "reserve r1 size=2\ndeliver\ncrash agent\ncreate r1/v1\ncreate r1/v2\nrestart agent\npower-loss after mkdir r1/v1\ndeliver\nrestart agent\n", "steps");
+
+        var report = Run(Design.TargetIncarnation, scenario, DiskKind.Simulated);
+
+        Assert.False(report.Diverged, Describe(report));
+        Assert.Contains("r1/v1:0", report.Lines[^1].ImplObservation.Agents[0].Volumes);
+        Assert.Empty(report.UnfiredFaults);
+    }
+
+    [Fact]
     public void Run_LineImpossibleOnBothSides_StopsThereWithoutDivergence()
     {
         var scenario = Scenario.Parse("reserve r1\ndeliver\ndeliver\nreserve r1\n", "impossible");
