@@ -204,7 +204,7 @@ public sealed class ImplCluster
         var events = new List<string>();
         var violations = new List<ImplViolation>();
         agent.Steps.Events = events;
-        agent.Faults.StepObserver = s => events.Add($"impl fs: {s.Op.ToString().ToLowerInvariant()} {s.Path}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
+        agent.Faults.StepObserver = s => events.Add($"impl fs: {s.Op.ToString().ToLowerInvariant()} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
         try
         {
             string? rejected = null;
