@@ -24,7 +24,8 @@ public static class Cli
 
         commands:
           model-check   exhaustively explore the reference model of one design or all of them
-          replay        run a scenario file on the model and print the state after each step
+          replay        run a scenario file on the model (or on the model and the implementation in lockstep,
+                        with --disk sim|real) and print the state after each step
 
         Run 'harness <command> --help' for a command's options.
         Exit codes: 0 every property holds, 1 a property is violated, 2 bad usage or bad input.

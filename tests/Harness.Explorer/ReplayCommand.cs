@@ -8,11 +8,26 @@ public static class ReplayCommand
 {
     private const string Help = """
         usage: harness replay FILE --design <keep-going|partial-exit|target|target-incarnation> [--json FILE]
+                              [--disk model|sim|real] [--work-dir DIR] [--show-tree]
 
         Runs a scenario (docs/scenario.md) on the reference model, printing after each line what happened,
         the state of the master, the agent and its disk, and every property violated.
         FILE may also be a JSON file written by 'model-check --json': its first violation's steps are run
         (choose another with --property NAME).
+
+        options:
+          --disk model      the model only (default)
+          --disk sim        the model and the implementation in lockstep, the agents on simulated disks:
+                            both are compared after every line and the first divergence is reported
+          --disk real       as sim, with the agents on the real disk in DIR/a1, DIR/a2, ... (needs --work-dir;
+                            DIR is created if missing and left in place). If DIR already holds agent state the
+                            implementation recovers from it first and runs alone: the model cannot follow.
+                            power-loss and writeback need the simulated disk.
+          --work-dir DIR    where the real disk's agents work
+          --show-tree       with sim or real: print each agent's directory tree and checkpoints after each line
+
+        Exit codes: 0 no property violated and no divergence, 1 a property violated or a divergence,
+        2 bad usage or input (a line that cannot happen, a checkpoint that does not parse).
         """;
 
     /// <summary>Runs the command.</summary>
@@ -29,6 +44,9 @@ public static class ReplayCommand
         var designName = args.Option("--design");
         var json = args.Option("--json");
         var property = args.Option("--property");
+        var disk = args.Option("--disk", "model");
+        var workDir = args.Option("--work-dir");
+        var showTree = args.Flag("--show-tree");
         var file = args.Positional("scenario FILE");
         args.End();
         if (designName is null or "all")
@@ -37,7 +55,37 @@ public static class ReplayCommand
         }
 
         var design = Designs.Parse(designName);
+        if (disk is not ("model" or "sim" or "real"))
+        {
+            throw new UsageException($"--disk takes model, sim or real, got '{disk}'");
+        }
+
+        if (disk == "real" && workDir is null)
+        {
+            throw new UsageException("--disk real needs --work-dir DIR");
+        }
+
+        if (disk != "real" && workDir is not null)
+        {
+            throw new UsageException("--work-dir applies to --disk real only");
+        }
+
+        if (disk == "model" && showTree)
+        {
+            throw new UsageException("--show-tree needs --disk sim or --disk real");
+        }
+
         var scenario = LoadScenario(file, property);
+        if (disk != "model")
+        {
+            if (json is not null)
+            {
+                throw new UsageException("--json applies to --disk model only");
+            }
+
+            return LockstepReplay.Run(design, scenario, file, disk == "real" ? workDir : null, showTree, stdout);
+        }
+
         var runner = new ModelRunner(design, scenario);
         var violated = new List<(int Line, PropertyId Property)>();
         stdout.WriteLine($"replay {file} on {design.Name()}");

@@ -243,7 +243,7 @@ public sealed class Agent
 
     /// <summary>
     /// The volume steps of the target designs: creates then destroys (target), or destroys then creates (a changed
-    /// incarnation needs the old directory gone first) followed by the fsyncs that make them durable
+    /// incarnation needs the old directory gone first), each followed by the fsyncs that make it durable
     /// (target-incarnation). Any I/O error exits.
     /// </summary>
     private void ApplyTargetDelta(VolumeDelta delta, List<string> warnings, bool recovering)
@@ -265,8 +265,8 @@ public sealed class Agent
             return;
         }
 
-        // Directories whose entries changed; each is fsynced once before the commit, as the commit depends on them all.
-        var changed = new SortedSet<string>(StringComparer.Ordinal);
+        // Each mkdir or rmdir is followed at once by the fsync of the directories whose entries it changed, so every
+        // volume step is durable when it ends: a power loss between two steps finds the disk as the steps so far left it.
         ExitOnIoError("apply the volume delta", () =>
         {
             foreach (var volume in delta.Destroys)
@@ -276,7 +276,7 @@ public sealed class Agent
                 // Even when the directory was already gone: an earlier life may have removed it and crashed before the fsync.
                 if (fileSystem.DirectoryExists(WorkPath.Parent(path)))
                 {
-                    changed.Add(WorkPath.Parent(path));
+                    fileSystem.FsyncDirectory(WorkPath.Parent(path));
                 }
             }
 
@@ -289,15 +289,11 @@ public sealed class Agent
                 // by the update that created them, or else a target is pending and recovery syncs them).
                 var created = recovering ? levels : levels.Where(l => !fileSystem.DirectoryExists(l)).ToList();
                 fileSystem.CreateDirectory(path);
-                foreach (var level in created)
+                // Deepest first, so no durable entry points at a directory whose own entries are not yet durable.
+                foreach (var level in created.Reverse())
                 {
-                    changed.Add(WorkPath.Parent(level));
+                    fileSystem.FsyncDirectory(WorkPath.Parent(level));
                 }
-            }
-
-            foreach (var directory in changed)
-            {
-                fileSystem.FsyncDirectory(directory);
             }
         });
     }

@@ -273,6 +273,35 @@ public class AgentTests
             steps.Select(s => $"{s.Op.ToString().ToLowerInvariant()} {s.Path}"));
     }
 
+    [Fact]
+    public void CheckpointResources_TargetIncarnationDestroyAndCreate_FsyncsEachVolumeStepBeforeTheNext()
+    {
+        var cluster = WithVolume(AgentDesign.TargetIncarnation);
+        cluster.Accept(new DestroyOperation(Role, "v1"));
+        cluster.Accept(new CreateOperation(Role, "v2", 2));
+        var steps = new List<FsStep>();
+        cluster.Faults.StepObserver = steps.Add;
+
+        // Only the last view is applied, so one update both removes v1 and creates v2.
+        var reply = cluster.Agent.CheckpointResources(cluster.Master.View(Cluster.AgentId));
+
+        Assert.Equal(CheckpointOutcome.Applied, reply.Outcome);
+        Assert.Equal(
+            [
+                "write meta/resources/resources.target.tmp",
+                "fsync meta/resources/resources.target.tmp",
+                "rename meta/resources/resources.target.tmp",
+                "fsync meta/resources",
+                "rmdir volumes/roles/r1/v1",
+                "fsync volumes/roles/r1",
+                "mkdir volumes/roles/r1/v2",
+                "fsync volumes/roles/r1",
+                "rename meta/resources/resources.target",
+                "fsync meta/resources",
+            ],
+            steps.Select(s => $"{s.Op.ToString().ToLowerInvariant()} {s.Path}"));
+    }
+
     [Theory]
     [InlineData(AgentDesign.KeepGoing)]
     [InlineData(AgentDesign.PartialExit)]

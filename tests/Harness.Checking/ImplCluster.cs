@@ -1,0 +1,685 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Harness.Impl.Agents;
+using Harness.Impl.Masters;
+using Harness.Impl.Messaging;
+using Harness.Impl.Resources;
+using Harness.Impl.Storage;
+using Harness.Model;
+
+namespace Harness.Checking;
+
+/// <summary>Which disk the implementation's agents run on.</summary>
+public enum DiskKind
+{
+    /// <summary>A <see cref="SimulatedFileSystem"/> per agent: crashes, power losses and writeback are available.</summary>
+    Simulated,
+
+    /// <summary>A <see cref="LocalFileSystem"/> per agent, in <c>a1/</c>, <c>a2/</c>, ... under a work directory.</summary>
+    Real,
+}
+
+/// <summary>How to build an <see cref="ImplCluster"/>.</summary>
+public sealed record ImplOptions
+{
+    /// <summary>The disk under the agents.</summary>
+    public DiskKind Disk { get; init; } = DiskKind.Simulated;
+
+    /// <summary>For <see cref="DiskKind.Real"/>: the directory that holds one work directory per agent (created if missing).</summary>
+    public string? WorkDirectory { get; init; }
+
+    /// <summary>Test-only: the agents' disks pretend to remove volume directories and keep them, a wrong behaviour the harness must catch.</summary>
+    public bool SkipVolumeRemoval { get; init; }
+}
+
+/// <summary>A property the harness found violated by looking at the implementation alone.</summary>
+public sealed record ImplViolation(PropertyId Property, string Detail);
+
+/// <summary>What one scenario line did to the implementation.</summary>
+public sealed record ImplStep(ScenarioCommand Command, IReadOnlyList<string> Events, IReadOnlyList<ImplViolation> Violations, string? Rejected);
+
+/// <summary>One agent of the cluster: its disk stack, its current process (if any) and the status the driver tracks.</summary>
+public sealed class ImplAgent
+{
+    internal ImplAgent(string name, IFileSystem disk, SimulatedFileSystem? simulated, bool skipRemoval)
+    {
+        Name = name;
+        Disk = disk;
+        Simulated = simulated;
+        Faults = new FaultInjectingFileSystem(skipRemoval ? new VolumeRemovalSkippingFileSystem(disk) : disk);
+        Steps = new LogicalStepFileSystem(Faults);
+    }
+
+    /// <summary>The agent's id at the master: <c>a1</c>, <c>a2</c>, ...</summary>
+    public string Name { get; }
+
+    /// <summary>The disk itself, through its port: what the harness reads to observe.</summary>
+    public IFileSystem Disk { get; }
+
+    /// <summary>The simulated disk, or null on the real one.</summary>
+    public SimulatedFileSystem? Simulated { get; }
+
+    /// <summary>The fault injector the agent's I/O goes through.</summary>
+    public FaultInjectingFileSystem Faults { get; }
+
+    /// <summary>The agent process of this life, or null while it is down or stuck.</summary>
+    public Agent? Process { get; internal set; }
+
+    /// <summary>The process status as the driver tracks it.</summary>
+    public AgentStatus Status { get; internal set; }
+
+    internal LogicalStepFileSystem Steps { get; }
+}
+
+/// <summary>
+/// Drives the implementation (a <see cref="Master"/>, a <see cref="QueuedTransport"/> and one <see cref="Agent"/> per
+/// scenario agent) with scenario lines, giving each the meaning <see cref="ModelRunner"/> gives it: the same
+/// preconditions (a line that cannot happen is a <see cref="ScenarioException"/>), the same rejections, and armed faults
+/// that fire at the next matching logical step of the agent. Along the way it checks, from the implementation's own
+/// outputs, fresh-volume (at each task), no-data-loss (at each removal), atomic-checkpoint (after each delivery, restart
+/// and power loss) and recover-before-register (at each registration).
+/// </summary>
+public sealed class ImplCluster
+{
+    private readonly Scenario scenario;
+    private readonly bool agentIncarnations;
+
+    /// <summary>Builds the cluster for a scenario: one agent per agent the scenario names, each with <see cref="ModelRunner.ScenarioCapacity"/> units.</summary>
+    public ImplCluster(Design design, Scenario scenario, ImplOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        options ??= new ImplOptions();
+        this.scenario = scenario;
+        Design = design;
+        AgentDesign = design.ToAgentDesign();
+        agentIncarnations = design.UsesIncarnations();
+        Master = new Master(Transport, ModelRunner.ScenarioCapacity, sendIncarnations: agentIncarnations);
+        var count = ModelRunner.Dimension(scenario).Bounds.Agents;
+        var agents = new List<ImplAgent>();
+        for (var a = 0; a < count; a++)
+        {
+            var name = Observation.AgentName(a);
+            IFileSystem disk;
+            SimulatedFileSystem? simulated = null;
+            if (options.Disk == DiskKind.Real)
+            {
+                var root = options.WorkDirectory ?? throw new ArgumentException("the real disk needs a work directory", nameof(options));
+                var directory = Path.Combine(root, name);
+                if (Directory.Exists(Path.Combine(directory, "meta")) || Directory.Exists(Path.Combine(directory, "volumes")))
+                {
+                    Recovered = true;
+                }
+
+                Directory.CreateDirectory(directory);
+                disk = new LocalFileSystem(directory);
+            }
+            else
+            {
+                disk = simulated = new SimulatedFileSystem();
+            }
+
+            var agent = new ImplAgent(name, disk, simulated, options.SkipVolumeRemoval);
+            agent.Steps.MasterIncarnation = (role, id) => Master.IncarnationOf(name, role, id);
+            Master.AddAgent(name, ModelRunner.ScenarioCapacity);
+            agents.Add(agent);
+        }
+
+        Agents = agents;
+        Disk = options.Disk;
+    }
+
+    /// <summary>The model's name of the design.</summary>
+    public Design Design { get; }
+
+    /// <summary>The implementation's design.</summary>
+    public AgentDesign AgentDesign { get; }
+
+    /// <summary>The disk kind in use.</summary>
+    public DiskKind Disk { get; }
+
+    /// <summary>True when some agent's work directory already held agent state, which <see cref="Start"/> recovers from.</summary>
+    public bool Recovered { get; }
+
+    /// <summary>The master.</summary>
+    public Master Master { get; }
+
+    /// <summary>The connections from the master to the agents.</summary>
+    public QueuedTransport Transport { get; } = new();
+
+    /// <summary>The agents, in scenario order.</summary>
+    public IReadOnlyList<ImplAgent> Agents { get; }
+
+    /// <summary>Armed faults that have not fired yet.</summary>
+    public IEnumerable<ScenarioCommand> PendingFaults => Agents.SelectMany(a => a.Steps.Armed);
+
+    /// <summary>
+    /// Starts every agent through the real start path (<see cref="Agent.Start"/>) and registers it. On an empty disk the
+    /// master's first message (its empty view) is delivered at once, so the cluster starts where the model does: every
+    /// agent up and connected, nothing in flight, nothing on disk but the checkpoint directory. On a recovered disk that
+    /// message stays in flight. A checkpoint that does not parse throws <see cref="CorruptCheckpointException"/>: nothing
+    /// on that disk was changed.
+    /// </summary>
+    public IReadOnlyList<string> Start()
+    {
+        var events = new List<string>();
+        foreach (var agent in Agents)
+        {
+            try
+            {
+                agent.Process = Agent.Start(AgentDesign, agent.Steps);
+            }
+            catch (CorruptCheckpointException e)
+            {
+                throw new CorruptCheckpointException($"agent {agent.Name}: {e.Message}", e);
+            }
+
+            foreach (var warning in agent.Process.RecoveryWarnings)
+            {
+                events.Add($"{agent.Name}: {warning}");
+            }
+
+            Master.Register(agent.Name, agent.Process.Resources);
+            agent.Status = AgentStatus.Connected;
+            events.Add($"{agent.Name} starts with {SetText.Of(agent.Process.Resources, agentIncarnations)} and registers");
+            if (!Recovered && Transport.TryDeliverNext(agent.Name, out var first))
+            {
+                agent.Process.Handle(first);
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>Runs one scenario line; a line that cannot happen now throws <see cref="ScenarioException"/>.</summary>
+    public ImplStep Execute(ScenarioCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Agent >= Agents.Count)
+        {
+            throw Error(command, $"no agent a{command.Agent + 1}");
+        }
+
+        var agent = Agents[command.Agent];
+        var events = new List<string>();
+        var violations = new List<ImplViolation>();
+        agent.Steps.Events = events;
+        agent.Faults.StepObserver = s => events.Add($"impl fs: {s.Op.ToString().ToLowerInvariant()} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
+        try
+        {
+            string? rejected = null;
+            if (command.Arms)
+            {
+                RequireSimulatedFor(command, agent);
+                agent.Steps.Armed.Add(command);
+                events.Add($"impl: armed '{command}'");
+            }
+            else
+            {
+                rejected = Act(command, agent, events, violations);
+            }
+
+            violations.AddRange(agent.Steps.Violations);
+            foreach (var v in violations)
+            {
+                events.Add($"IMPL VIOLATION {v.Property.Name()}: {v.Detail}");
+            }
+
+            return new ImplStep(command, events, violations, rejected);
+        }
+        finally
+        {
+            agent.Steps.Violations.Clear();
+            agent.Steps.Events = null;
+            agent.Faults.StepObserver = null;
+        }
+    }
+
+    /// <summary>
+    /// The liveness phase: with faults disarmed and no more operations, restarts every agent that is down, reconnects every
+    /// disconnected one and delivers everything in flight; returns whether the cluster then converged (every agent up and
+    /// connected, nothing in flight, master view = memory = committed checkpoint, directories = the master's volumes, no target).
+    /// </summary>
+    public bool Converge(List<string> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var agent in Agents)
+        {
+            agent.Steps.Armed.Clear();
+        }
+
+        for (var round = 0; round < 3; round++)
+        {
+            for (var a = 0; a < Agents.Count; a++)
+            {
+                var agent = Agents[a];
+                var kind = agent.Status switch
+                {
+                    AgentStatus.Down => CommandKind.Restart,
+                    AgentStatus.Disconnected => CommandKind.Reconnect,
+                    _ => (CommandKind?)null,
+                };
+                if (kind is { } k)
+                {
+                    events.AddRange(Execute(new ScenarioCommand(0, k, a)).Events);
+                }
+
+                while (agent.Status == AgentStatus.Connected && Transport.InFlight(agent.Name).Count > 0)
+                {
+                    events.AddRange(Execute(new ScenarioCommand(0, CommandKind.Deliver, a)).Events);
+                }
+            }
+        }
+
+        return Agents.All(IsConverged);
+    }
+
+    /// <summary>Observes the implementation in the model's vocabulary, reading the files back through each disk's port.</summary>
+    public Observation Observe() => new([.. Agents.Select(ObserveAgent)]);
+
+    /// <summary>The agent's work directory as lines: directories, task data, and checkpoints decoded.</summary>
+    public IReadOnlyList<string> Tree(ImplAgent agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var lines = new List<string>();
+        foreach (var entry in FileSystemTree.Capture(agent.Disk))
+        {
+            if (entry.StartsWith("d ", StringComparison.Ordinal))
+            {
+                lines.Add(entry[2..] + "/");
+                continue;
+            }
+
+            var path = entry.Split(' ')[1];
+            lines.Add(path.StartsWith(AgentLayout.MetaDirectory + "/", StringComparison.Ordinal)
+                ? $"{path} = {ReadCheckpoint(agent.Disk, path)}"
+                : $"{path} = '{Encoding.UTF8.GetString(agent.Disk.ReadFile(path))}'");
+        }
+
+        return lines;
+    }
+
+    private string? Act(ScenarioCommand command, ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    {
+        switch (command.Kind)
+        {
+            case CommandKind.Reserve:
+            case CommandKind.Unreserve:
+            case CommandKind.Create:
+            case CommandKind.Destroy:
+                return Operate(command, agent, events);
+            case CommandKind.Use:
+                Use(command, agent, events, violations);
+                return null;
+            case CommandKind.Deliver:
+                Deliver(command, agent, events, violations);
+                return null;
+            case CommandKind.Restart:
+                if (agent.Status != AgentStatus.Down)
+                {
+                    throw Error(command, $"'{command}' cannot happen now: agent is {Describe(agent.Status)}, not down");
+                }
+
+                Restart(agent, events, violations);
+                return null;
+            case CommandKind.Reconnect:
+                if (agent.Status != AgentStatus.Disconnected)
+                {
+                    throw Error(command, $"'{command}' cannot happen now: agent is {Describe(agent.Status)}, not disconnected");
+                }
+
+                Register(agent, events, violations);
+                return null;
+            case CommandKind.BreakLink:
+                Require(command, agent.Status == AgentStatus.Connected, agent);
+                Transport.Break(agent.Name);
+                agent.Status = AgentStatus.Disconnected;
+                events.Add("impl: connection breaks");
+                return null;
+            case CommandKind.MasterNotices:
+                if (!Master.IsConnected(agent.Name))
+                {
+                    throw Error(command, $"'{command}' cannot happen now: master already knows the agent is disconnected");
+                }
+
+                if (agent.Status == AgentStatus.Connected)
+                {
+                    throw Error(command, $"'{command}' cannot happen now: the agent's connection is alive");
+                }
+
+                Master.NoticeDisconnect(agent.Name);
+                events.Add("impl: master marks the agent disconnected");
+                return null;
+            case CommandKind.Crash:
+                Require(command, agent.Status is AgentStatus.Connected or AgentStatus.Disconnected, agent);
+                Kill(agent, events, "agent crashes");
+                agent.Simulated?.Crash();
+                return null;
+            case CommandKind.PowerLoss:
+                if (agent.Status == AgentStatus.Stuck)
+                {
+                    throw Error(command, $"'{command}' cannot happen now: agent is stuck");
+                }
+
+                RequireSimulatedFor(command, agent);
+                LosePower(agent, command.KeepMetadata, events, violations);
+                return null;
+            case CommandKind.Writeback:
+                RequireSimulatedFor(command, agent);
+                agent.Simulated!.Writeback();
+                events.Add("impl: the disk writes back everything");
+                return null;
+            default:
+                throw Error(command, $"'{command}' is not an action");
+        }
+    }
+
+    private string? Operate(ScenarioCommand command, ImplAgent agent, List<string> events)
+    {
+        ResourceOperation operation = command.Kind switch
+        {
+            CommandKind.Reserve => new ReserveOperation(command.Role!, command.Size),
+            CommandKind.Unreserve => new UnreserveOperation(command.Role!, command.Size),
+            CommandKind.Create => new CreateOperation(command.Role!, command.Id!, command.Size),
+            _ => new DestroyOperation(command.Role!, command.Id!),
+        };
+        var result = Master.Apply(agent.Name, operation);
+        if (!result.IsAccepted)
+        {
+            events.Add($"impl: master {result.Status.ToString().ToLowerInvariant()}s {operation}: {result.Error}");
+            return result.Error;
+        }
+
+        var sent = SetText.Of(Master.View(agent.Name), agentIncarnations);
+        events.Add(Transport.IsAlive(agent.Name)
+            ? $"impl: master accepts {operation}, sends CheckpointResources {sent}"
+            : $"impl: master accepts {operation}; CheckpointResources {sent} is lost, the connection is dead");
+        return null;
+    }
+
+    private void Use(ScenarioCommand command, ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    {
+        var incarnation = Master.IncarnationOf(agent.Name, command.Role!, command.Id!)
+            ?? throw Error(command, $"'{command}' cannot happen now: master holds no volume {command.Role}/{command.Id}");
+        if (agent.Status != AgentStatus.Connected || !Master.IsConnected(agent.Name))
+        {
+            throw Error(command, $"'{command}' cannot happen now: a task can only be launched on an agent that is up and connected");
+        }
+
+        if (Transport.InFlight(agent.Name).Count > 0)
+        {
+            throw Error(command, $"'{command}' cannot happen now: messages sent before the launch are still in flight (deliver them first)");
+        }
+
+        var launched = Master.LaunchTask(agent.Name, command.Role!, command.Id!);
+        if (!launched.IsAccepted || !Transport.TryDeliverNext(agent.Name, out var message))
+        {
+            throw Error(command, $"'{command}' cannot happen now: {launched.Error}");
+        }
+
+        var reply = (TaskReply)agent.Process!.Handle(message);
+        if (reply.Outcome == TaskOutcome.FailedToStart)
+        {
+            throw Error(command, $"'{command}' cannot happen now: task fails to start: {reply.Error}");
+        }
+
+        var seen = reply.SeenIncarnation;
+        events.Add(string.Create(CultureInfo.InvariantCulture,
+            $"impl: task on {command.Role}/{command.Id} (incarnation {incarnation}) {reply.Outcome.ToString().ToLowerInvariant()}, saw {(seen is null ? "no data" : $"data of incarnation {seen}")}"));
+        if (seen is { } s && s != incarnation)
+        {
+            violations.Add(new ImplViolation(PropertyId.FreshVolume, string.Create(CultureInfo.InvariantCulture,
+                $"the task on {command.Role}/{command.Id} (incarnation {incarnation}) saw data of incarnation {s}")));
+        }
+    }
+
+    private void Deliver(ScenarioCommand command, ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    {
+        if (agent.Status != AgentStatus.Connected)
+        {
+            throw Error(command, $"'{command}' cannot happen now: agent is {Describe(agent.Status)}");
+        }
+
+        if (!Transport.TryDeliverNext(agent.Name, out var message))
+        {
+            throw Error(command, $"'{command}' cannot happen now: nothing in flight to the agent");
+        }
+
+        var desired = ((CheckpointResourcesMessage)message).Resources;
+        var infoBefore = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
+        var memoryBefore = SetText.Of(agent.Process!.Resources, agentIncarnations);
+        events.Add($"impl: agent receives CheckpointResources {SetText.Of(desired, agentIncarnations)}");
+        agent.Steps.Active = true;
+        ScenarioCommand? fired;
+        try
+        {
+            var reply = (CheckpointReply)agent.Process.Handle(message);
+            events.Add($"impl: agent replies {reply.Outcome}{(reply.Error is null ? "" : ": " + reply.Error)}");
+            fired = agent.Steps.Finish();
+        }
+        catch (AgentExitedException e)
+        {
+            // An exit may still have written a checkpoint on its way out (partial-exit): it is checked below like any write.
+            fired = agent.Steps.Finish();
+            Kill(agent, events, $"agent exits ({e.Message})");
+        }
+        catch (SimulatedCrashException)
+        {
+            fired = agent.Steps.Finish();
+        }
+
+        var powerLoss = fired is { Kind: CommandKind.PowerLoss };
+        if (fired is not null)
+        {
+            Fire(agent, fired, events, violations);
+        }
+
+        if (!powerLoss)
+        {
+            // A crash keeps every completed write, so the checkpoint must be the old set or the new one, never a mix.
+            var info = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
+            var allowed = new[] { infoBefore, memoryBefore, SetText.Of(desired, agentIncarnations) };
+            if (!allowed.Contains(info))
+            {
+                violations.Add(new ImplViolation(PropertyId.AtomicCheckpoint,
+                    $"resources.info holds {info}: neither the previous checkpoint {infoBefore} nor the message's set {allowed[2]}"));
+            }
+        }
+    }
+
+    private void Restart(ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    {
+        agent.Steps.Active = true;
+        ScenarioCommand? fired;
+        try
+        {
+            agent.Process = Agent.Start(AgentDesign, agent.Steps);
+            fired = agent.Steps.Finish();
+            foreach (var warning in agent.Process.RecoveryWarnings)
+            {
+                events.Add($"impl: {warning}");
+            }
+        }
+        catch (CorruptCheckpointException e)
+        {
+            agent.Steps.Finish();
+            agent.Process = null;
+            agent.Status = AgentStatus.Stuck;
+            events.Add($"impl: agent refuses to start: {e.Message}");
+            return;
+        }
+        catch (AgentExitedException e)
+        {
+            agent.Steps.Finish();
+            Kill(agent, events, $"agent exits during recovery ({e.Message})");
+            return;
+        }
+        catch (SimulatedCrashException)
+        {
+            fired = agent.Steps.Finish();
+        }
+
+        if (fired is not null)
+        {
+            Fire(agent, fired, events, violations);
+            return;
+        }
+
+        events.Add($"impl: agent recovers {SetText.Of(agent.Process!.Resources, agentIncarnations)}");
+        Register(agent, events, violations);
+    }
+
+    private void Register(ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    {
+        // recover-before-register, from the disk alone: the directories are the committed volumes and no target is pending.
+        var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
+        var committed = (info ?? ResourceSet.Empty).Volumes.Select(v => $"{v.Role}/{v.Id}").ToHashSet(StringComparer.Ordinal);
+        var existing = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        problems.AddRange(existing.Except(committed).Order(StringComparer.Ordinal).Select(v => $"{v} exists but is not checkpointed"));
+        problems.AddRange(committed.Except(existing).Order(StringComparer.Ordinal).Select(v => $"{v} is checkpointed but missing"));
+        if (agent.Disk.FileExists(AgentLayout.TargetFile))
+        {
+            problems.Add("a target file is pending");
+        }
+
+        if (problems.Count > 0)
+        {
+            violations.Add(new ImplViolation(PropertyId.RecoverBeforeRegister, "the agent registers while " + string.Join("; ", problems)));
+        }
+
+        Master.Register(agent.Name, agent.Process!.Resources);
+        agent.Status = AgentStatus.Connected;
+        events.Add($"impl: agent registers with {SetText.Of(agent.Process.Resources, agentIncarnations)}; master sends {SetText.Of(Master.View(agent.Name), agentIncarnations)}");
+    }
+
+    private void Fire(ImplAgent agent, ScenarioCommand fired, List<string> events, List<ImplViolation> violations)
+    {
+        if (fired.Kind == CommandKind.PowerLoss)
+        {
+            events.Add($"impl: power is lost after '{fired.Step}'");
+            LosePower(agent, fired.KeepMetadata, events, violations);
+        }
+        else
+        {
+            Kill(agent, events, $"agent crashes after '{fired.Step}'");
+            agent.Simulated?.Crash();
+        }
+    }
+
+    private void LosePower(ImplAgent agent, bool keepMetadata, List<string> events, List<ImplViolation> violations)
+    {
+        if (agent.Status != AgentStatus.Stuck)
+        {
+            Kill(agent, events, "power loss");
+        }
+
+        agent.Simulated!.PowerLoss(keepMetadata ? PowerLossMode.KeepMetadata : PowerLossMode.Drop);
+        var info = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
+        events.Add($"impl: disk after power loss: resources.info {info}, resources.target {ReadCheckpoint(agent.Disk, AgentLayout.TargetFile)}");
+        if (info == AgentObservation.Unparseable)
+        {
+            violations.Add(new ImplViolation(PropertyId.AtomicCheckpoint, "resources.info does not parse after the power loss"));
+        }
+    }
+
+    private void Kill(ImplAgent agent, List<string> events, string what)
+    {
+        var lost = Transport.InFlight(agent.Name).Count;
+        Transport.Break(agent.Name);
+        agent.Process = null;
+        agent.Status = AgentStatus.Down;
+        events.Add(lost == 0 ? $"impl: {what}" : string.Create(CultureInfo.InvariantCulture, $"impl: {what}; {lost} message(s) in flight are lost"));
+    }
+
+    private bool IsConverged(ImplAgent agent)
+    {
+        if (agent.Status != AgentStatus.Connected || !Master.IsConnected(agent.Name) || Transport.InFlight(agent.Name).Count > 0)
+        {
+            return false;
+        }
+
+        var view = Master.View(agent.Name);
+        var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
+        var directories = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal);
+        return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) && info is not null && info.SameAs(view, AgentDesign.Identity) &&
+               !agent.Disk.FileExists(AgentLayout.TargetFile) &&
+               directories.SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal));
+    }
+
+    private AgentObservation ObserveAgent(ImplAgent agent)
+    {
+        var up = agent.Status is AgentStatus.Connected or AgentStatus.Disconnected;
+        return new AgentObservation(
+            agent.Name,
+            SetText.Of(Master.ViewWithIncarnations(agent.Name), incarnations: true),
+            Master.IsConnected(agent.Name),
+            [.. Transport.InFlight(agent.Name).Select(m => m is CheckpointResourcesMessage c ? SetText.Of(c.Resources, agentIncarnations) : m.ToString())],
+            agent.Status,
+            up ? SetText.Of(agent.Process!.Resources, agentIncarnations) : null,
+            ReadCheckpoint(agent.Disk, AgentLayout.InfoFile),
+            ReadCheckpoint(agent.Disk, AgentLayout.TargetFile),
+            [.. VolumeDirectories(agent.Disk).Select(d => Observation.VolumeEntry(d.Role, d.Id, d.Data)).Order(StringComparer.Ordinal)]);
+    }
+
+    private string ReadCheckpoint(IFileSystem disk, string path)
+    {
+        try
+        {
+            return ReadSet(disk, path) is { } set ? SetText.Of(set, agentIncarnations) : AgentObservation.Absent;
+        }
+        catch (CorruptCheckpointException)
+        {
+            return AgentObservation.Unparseable;
+        }
+    }
+
+    private static ResourceSet? ReadSet(IFileSystem disk, string path) =>
+        disk.FileExists(path) ? CheckpointCodec.Decode(disk.ReadFile(path), path) : null;
+
+    private static IEnumerable<(string Role, string Id, long Data)> VolumeDirectories(IFileSystem disk)
+    {
+        if (!disk.DirectoryExists(AgentLayout.VolumesRoot))
+        {
+            yield break;
+        }
+
+        foreach (var role in disk.ListDirectories(AgentLayout.VolumesRoot))
+        {
+            var rolePath = WorkPath.Combine(AgentLayout.VolumesRoot, role);
+            foreach (var id in disk.ListDirectories(rolePath))
+            {
+                yield return (role, id, LogicalStepFileSystem.DataIncarnation(disk, WorkPath.Combine(rolePath, id)));
+            }
+        }
+    }
+
+    private void RequireSimulatedFor(ScenarioCommand command, ImplAgent agent)
+    {
+        if (agent.Simulated is null && (command.Kind is CommandKind.PowerLoss or CommandKind.Writeback))
+        {
+            throw Error(command, $"'{command}' needs the simulated disk (--disk sim): a real disk cannot lose power on demand");
+        }
+    }
+
+    private void Require(ScenarioCommand command, bool ok, ImplAgent agent)
+    {
+        if (!ok)
+        {
+            throw Error(command, $"'{command}' cannot happen now: agent is {Describe(agent.Status)}");
+        }
+    }
+
+    private static string Describe(AgentStatus status) => status switch
+    {
+        AgentStatus.Down => "down",
+        AgentStatus.Connected => "up and connected",
+        AgentStatus.Disconnected => "up but disconnected",
+        _ => "stuck (it refused its checkpoint)",
+    };
+
+    private ScenarioException Error(ScenarioCommand command, string message) => new(scenario.Source, command.Line, message);
+
+    /// <summary>Immutable list of the agents' names.</summary>
+    public ImmutableArray<string> Names => [.. Agents.Select(a => a.Name)];
+}

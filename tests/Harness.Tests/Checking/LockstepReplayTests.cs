@@ -1,0 +1,127 @@
+using Harness.Explorer;
+using Harness.Impl.Storage;
+using Xunit;
+
+namespace Harness.Tests.Checking;
+
+public sealed class LockstepReplayTests : IDisposable
+{
+    private const string Window = """
+        reserve r1 size=1
+        create r1/v1 size=1
+        deliver
+        deliver
+        use r1/v1
+        destroy r1/v1
+        create r1/v1 size=1
+        fail rmdir r1/v1
+        deliver
+        deliver
+        use r1/v1
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("harness-replay-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private string Scenario(string text)
+    {
+        var file = Path.Combine(_dir, "test.scenario");
+        File.WriteAllText(file, text);
+        return file;
+    }
+
+    [Fact]
+    public void Replay_SimDiskOnKeepGoingWindow_ReportsTheViolationOnBothSidesAndExitsOne()
+    {
+        var (code, output, _) = Run("replay", Scenario(Window), "--design", "keep-going", "--disk", "sim", "--show-tree");
+
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("DIVERGENCE", output, StringComparison.Ordinal);
+        Assert.Contains("model: violated: fresh-volume (line 11)", output, StringComparison.Ordinal);
+        Assert.Contains("impl: violated: fresh-volume (line 11)", output, StringComparison.Ordinal);
+        Assert.Contains("volumes/roles/r1/v1/data = '1'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_RealDiskOnTargetIncarnation_ExitsZeroAndLeavesTheWorkDirectory()
+    {
+        var work = Path.Combine(_dir, "work");
+
+        var restart = Window.Replace("fail rmdir r1/v1\ndeliver\n", "fail rmdir r1/v1\ndeliver\nrestart agent\n", StringComparison.Ordinal);
+
+        var (code, output, _) = Run("replay", Scenario(restart), "--design", "target-incarnation", "--disk", "real", "--work-dir", work);
+
+        Assert.Equal(0, code);
+        Assert.Contains("impl: no property violated", output, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(work, "a1", "volumes", "roles", "r1", "v1")));
+    }
+
+    [Fact]
+    public void Replay_RealDiskWithExistingState_RecoversAndRunsTheImplementationAlone()
+    {
+        var work = Path.Combine(_dir, "work");
+        Assert.Equal(0, Run("replay", Scenario("reserve r1 size=2\ncreate r1/v1\ndeliver\ndeliver\n"), "--design", "target", "--disk", "real", "--work-dir", work).Code);
+
+        var (code, output, _) = Run("replay", Scenario("reserve r1\n"), "--design", "target", "--disk", "real", "--work-dir", work);
+
+        Assert.Equal(0, code);
+        Assert.Contains("cannot follow", output, StringComparison.Ordinal);
+        Assert.Contains("a1 starts with {r1:2 r1/v1}", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_RealDiskWithCorruptCheckpoint_ExitsNonZeroNamingTheFileAndChangesNothing()
+    {
+        var work = Path.Combine(_dir, "work");
+        var meta = Directory.CreateDirectory(Path.Combine(work, "a1", "meta", "resources")).FullName;
+        File.WriteAllBytes(Path.Combine(meta, "resources.info"), [0x01, 0x02, 0x03]);
+        Directory.CreateDirectory(Path.Combine(work, "a1", "volumes", "roles", "r1", "v1"));
+        var before = FileSystemTree.Capture(new LocalFileSystem(work));
+
+        var (code, _, err) = Run("replay", Scenario("reserve r1\ndeliver\n"), "--design", "target", "--disk", "real", "--work-dir", work);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("resources.info", err, StringComparison.Ordinal);
+        Assert.Equal(before, FileSystemTree.Capture(new LocalFileSystem(work)));
+    }
+
+    [Fact]
+    public void Replay_RealDiskWithPowerLoss_ExitsTwo()
+    {
+        var (code, _, err) = Run("replay", Scenario("reserve r1\npower-loss\n"), "--design", "target", "--disk", "real", "--work-dir", Path.Combine(_dir, "w"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("simulated disk", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--disk", "real")]
+    [InlineData("--disk", "nope")]
+    [InlineData("--show-tree")]
+    public void Replay_BadDiskOptions_ExitTwo(params string[] extra)
+    {
+        var (code, _, err) = Run(["replay", Scenario("reserve r1\n"), "--design", "target", .. extra]);
+
+        Assert.Equal(2, code);
+        Assert.StartsWith("harness: ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_SimDiskLineImpossibleOnBothSides_ExitsTwo()
+    {
+        var (code, output, err) = Run("replay", Scenario("deliver\n"), "--design", "target", "--disk", "sim");
+
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("DIVERGENCE", output, StringComparison.Ordinal);
+        Assert.Contains("test.scenario:1:", err, StringComparison.Ordinal);
+    }
+}
