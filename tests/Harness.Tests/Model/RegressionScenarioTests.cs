@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Harness.Checking;
 using Harness.Model;
 using Xunit;
 
@@ -45,6 +46,22 @@ public partial class RegressionScenarioTests
         IEnumerable<string> want = expected == "holds" ? [] : expected.Split(',', StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal);
         Assert.Equal(want, violated);
         Assert.Empty(runner.PendingFaults);
+    }
+
+    [Theory]
+    [MemberData(nameof(Expectations))]
+    public void Lockstep_SavedScenario_ImplementationAgreesAndViolatesTheSameProperties(string file, Design design, string expected)
+    {
+        var scenario = Scenario.Parse(File.ReadAllText(RepoFiles.PathOf(Path.Combine("scenarios", file))), file);
+        var runner = new LockstepRunner(design, scenario);
+        runner.Start();
+
+        var report = runner.Run();
+
+        Assert.False(report.Diverged, string.Join('\n', report.FirstDivergence?.Divergence ?? []));
+        IEnumerable<string> want = expected == "holds" ? [] : expected.Split(',', StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal);
+        var implViolated = report.ImplViolations.Select(v => v.Violation.Property.Name()).Distinct().Order(StringComparer.Ordinal);
+        Assert.Equal(want, implViolated);
     }
 
     [GeneratedRegex(@"^# expect ([a-z-]+):\s*(.+)$", RegexOptions.Multiline)]
