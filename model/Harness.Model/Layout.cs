@@ -16,8 +16,11 @@ public sealed class Layout
     private int _word;
     private int _bit;
 
-    /// <summary>Builds the layout for the given bounds.</summary>
-    public Layout(Bounds bounds)
+    /// <summary>
+    /// Builds the layout for the given bounds. <paramref name="groupViews"/> false lays every field out on its
+    /// own even where <see cref="GroupedViews"/> could hold; the two layouts must explore the same states.
+    /// </summary>
+    public Layout(Bounds bounds, bool groupViews = true)
     {
         ArgumentNullException.ThrowIfNull(bounds);
         bounds.Validate();
@@ -57,6 +60,9 @@ public sealed class Layout
         ChannelLength = new Field[Agents];
         Memory = new Field[Agents];
         Channel = new Field[Agents, ChannelCapacity];
+        ChannelMask = new ulong[Agents][];
+        ViewGroup = new Field[Agents, FileViews];
+        GroupedViews = groupViews && (2 * (SetBits + 2)) + (Slots * (1 + IncBits)) <= 64;
         VolumeSize = new Field[Agents, Slots];
         Info = new Field[Agents, FileViews];
         Target = new Field[Agents, FileViews];
@@ -78,19 +84,21 @@ public sealed class Layout
                 Channel[a, i] = Alloc(SetBits);
             }
 
-            for (var v = 0; v < FileViews; v++)
-            {
-                Info[a, v] = Alloc(FileBits);
-                Target[a, v] = Alloc(FileBits);
-            }
-
             for (var s = 0; s < Slots; s++)
             {
                 VolumeSize[a, s] = Alloc(SizeBits);
-                DirNow[a, s] = Alloc(1);
-                DirDurable[a, s] = Alloc(1);
-                DataNow[a, s] = Alloc(IncBits);
-                DataDurable[a, s] = Alloc(IncBits);
+            }
+
+            AllocDiskViews(a);
+        }
+
+        for (var a = 0; a < Agents; a++)
+        {
+            ChannelMask[a] = new ulong[ModelState.MaxWords];
+            Mark(ChannelMask[a], ChannelLength[a]);
+            for (var i = 0; i < ChannelCapacity; i++)
+            {
+                Mark(ChannelMask[a], Channel[a, i]);
             }
         }
 
@@ -198,6 +206,22 @@ public sealed class Layout
     /// <summary>The incarnation whose data the durable directory holds.</summary>
     public Field[,] DataDurable { get; }
 
+    /// <summary>
+    /// Whether each view of an agent's disk (files, and for the present and durable views the directories)
+    /// sits in one field with the same inner layout, so that a writeback or a power loss copies a view in
+    /// one operation. True unless the bounds make a view wider than a word.
+    /// </summary>
+    public bool GroupedViews { get; }
+
+    /// <summary>The whole of each disk view of an agent, when <see cref="GroupedViews"/>; the metadata view holds the files only.</summary>
+    public Field[,] ViewGroup { get; }
+
+    /// <summary>The bits of a view group that hold the two checkpoint files.</summary>
+    public ulong FilesMask => (1UL << (2 * FileBits)) - 1;
+
+    /// <summary>Per agent, the bits of every word that hold its connection (length and messages).</summary>
+    public ulong[][] ChannelMask { get; }
+
     /// <summary>The role a slot belongs to.</summary>
     public int RoleOf(int slot) => slot / IdsPerRole;
 
@@ -236,6 +260,57 @@ public sealed class Layout
 
         return set;
     }
+
+    private void AllocDiskViews(int a)
+    {
+        if (!GroupedViews)
+        {
+            for (var v = 0; v < FileViews; v++)
+            {
+                Info[a, v] = Alloc(FileBits);
+                Target[a, v] = Alloc(FileBits);
+            }
+
+            for (var s = 0; s < Slots; s++)
+            {
+                DirNow[a, s] = Alloc(1);
+                DirDurable[a, s] = Alloc(1);
+                DataNow[a, s] = Alloc(IncBits);
+                DataDurable[a, s] = Alloc(IncBits);
+            }
+
+            return;
+        }
+
+        var files = 2 * FileBits;
+        for (var v = 0; v < FileViews; v++)
+        {
+            var dirs = v == (int)FileView.KeepMetadata ? 0 : Slots * (1 + IncBits);
+            var g = Alloc(files + dirs);
+            ViewGroup[a, v] = g;
+            Info[a, v] = Inside(g, 0, FileBits);
+            Target[a, v] = Inside(g, FileBits, FileBits);
+            for (var s = 0; s < dirs / (1 + IncBits); s++)
+            {
+                var dir = Inside(g, files + (s * (1 + IncBits)), 1);
+                var data = Inside(g, files + (s * (1 + IncBits)) + 1, IncBits);
+                if (v == (int)FileView.Now)
+                {
+                    DirNow[a, s] = dir;
+                    DataNow[a, s] = data;
+                }
+                else
+                {
+                    DirDurable[a, s] = dir;
+                    DataDurable[a, s] = data;
+                }
+            }
+        }
+    }
+
+    private static Field Inside(Field group, int offset, int bits) => new(group.Word, group.Shift + offset, (1UL << bits) - 1);
+
+    private static void Mark(ulong[] masks, Field f) => masks[f.Word] |= f.Mask << f.Shift;
 
     private static int BitsFor(int maxValue)
     {

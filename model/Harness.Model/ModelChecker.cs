@@ -108,13 +108,18 @@ public sealed class ModelChecker
             var state = store.Get(index);
             var n = _sem.Enumerate(in state, buffer);
 
-            // Successors are computed and their memory requested first, then looked up (see StateStore.Prefetch).
+            // Successors are computed and their memory requested first, then looked up (see StateStore.PrefetchSlot).
             for (var i = 0; i < n; i++)
             {
                 successors[i] = state;
                 violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
                 hashes[i] = store.HashOf(in successors[i]);
-                store.Prefetch(hashes[i]);
+                store.PrefetchSlot(hashes[i]);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                store.PrefetchCandidate(hashes[i]);
             }
 
             transitions += n;

@@ -902,6 +902,53 @@ public sealed class Semantics
         log?.Add(Lost(in s, a, keep
             ? "power loss (directory entries were committed, unsynced file data is lost)"
             : "power loss (everything not synced is lost)"));
+        if (_l.GroupedViews)
+        {
+            RevertGrouped(ref s, a, keep);
+        }
+        else
+        {
+            Revert(ref s, a, keep);
+        }
+
+        if (s.GetInt(_l.Status[a]) != (int)AgentStatus.Stuck)
+        {
+            GoDown(ref s, a);
+        }
+
+        Normalize(ref s);
+        var info = s.GetFile(_l.Info[a, 0]);
+        log?.Add($"disk after power loss: resources.info {Format(info)}, resources.target {Format(s.GetFile(_l.Target[a, 0]))}");
+        if (info.Kind == FileKind.Empty)
+        {
+            log?.Add($"VIOLATION {PropertyId.AtomicCheckpoint.Name()}: resources.info is empty after the power loss");
+            return PropertyId.AtomicCheckpoint.Bit();
+        }
+
+        return 0;
+    }
+
+    private void RevertGrouped(ref ModelState s, int a, bool keepMetadata)
+    {
+        Field now = _l.ViewGroup[a, (int)FileView.Now], durable = _l.ViewGroup[a, (int)FileView.Durable];
+        Field metadata = _l.ViewGroup[a, (int)FileView.KeepMetadata];
+        if (keepMetadata)
+        {
+            // Directories stay as they are now; the files become what their synced data says.
+            var after = (s.Get(now) & ~_l.FilesMask) | s.Get(metadata);
+            s.Set(now, after);
+            s.Set(durable, after);
+        }
+        else
+        {
+            var after = s.Get(durable);
+            s.Set(now, after);
+            s.Set(metadata, after & _l.FilesMask);
+        }
+    }
+
+    private void Revert(ref ModelState s, int a, bool keep)
+    {
         var from = keep ? (int)FileView.KeepMetadata : (int)FileView.Durable;
         for (var view = 0; view < Layout.FileViews; view++)
         {
@@ -925,26 +972,18 @@ public sealed class Semantics
                 s.Set(_l.DataNow[a, slot], s.Get(_l.DataDurable[a, slot]));
             }
         }
-
-        if (s.GetInt(_l.Status[a]) != (int)AgentStatus.Stuck)
-        {
-            GoDown(ref s, a);
-        }
-
-        Normalize(ref s);
-        var info = s.GetFile(_l.Info[a, 0]);
-        log?.Add($"disk after power loss: resources.info {Format(info)}, resources.target {Format(s.GetFile(_l.Target[a, 0]))}");
-        if (info.Kind == FileKind.Empty)
-        {
-            log?.Add($"VIOLATION {PropertyId.AtomicCheckpoint.Name()}: resources.info is empty after the power loss");
-            return PropertyId.AtomicCheckpoint.Bit();
-        }
-
-        return 0;
     }
 
     private void Writeback(ref ModelState s, int a)
     {
+        if (_l.GroupedViews)
+        {
+            var now = s.Get(_l.ViewGroup[a, (int)FileView.Now]);
+            s.Set(_l.ViewGroup[a, (int)FileView.Durable], now);
+            s.Set(_l.ViewGroup[a, (int)FileView.KeepMetadata], now & _l.FilesMask);
+            return;
+        }
+
         for (var view = 1; view < Layout.FileViews; view++)
         {
             s.Set(_l.Info[a, view], s.Get(_l.Info[a, 0]));
@@ -960,6 +999,13 @@ public sealed class Semantics
 
     private bool HasUnsynced(in ModelState s, int a)
     {
+        if (_l.GroupedViews)
+        {
+            var now = s.Get(_l.ViewGroup[a, (int)FileView.Now]);
+            return s.Get(_l.ViewGroup[a, (int)FileView.Durable]) != now ||
+                   s.Get(_l.ViewGroup[a, (int)FileView.KeepMetadata]) != (now & _l.FilesMask);
+        }
+
         for (var view = 1; view < Layout.FileViews; view++)
         {
             if (s.Get(_l.Info[a, view]) != s.Get(_l.Info[a, 0]) || s.Get(_l.Target[a, view]) != s.Get(_l.Target[a, 0]))
@@ -988,12 +1034,11 @@ public sealed class Semantics
 
     private void ClearChannel(ref ModelState s, int a)
     {
-        for (var i = 0; i < _l.ChannelCapacity; i++)
+        var masks = _l.ChannelMask[a];
+        for (var w = 0; w < _l.Words; w++)
         {
-            s.Set(_l.Channel[a, i], 0);
+            s.SetWord(w, s.Word(w) & ~masks[w]);
         }
-
-        s.Set(_l.ChannelLength[a], 0);
     }
 
     private void PopChannel(ref ModelState s, int a)

@@ -68,29 +68,38 @@ public sealed class StateStore
     public ulong HashOf(in ModelState s) => s.Hash(_words);
 
     /// <summary>
-    /// Asks the processor to bring in the memory that adding a state with this hash will read first: its
-    /// slot of the table, and the stored state that slot names. Only a hint; <see cref="Add"/> is correct
-    /// without it. Issued for a batch of successors before adding any of them, so the cache misses of one
-    /// lookup overlap with the work on the others.
+    /// Asks the processor to bring in the table slot that adding a state with this hash reads first. Only a
+    /// hint; <see cref="Add(in ModelState, ulong, int)"/> is correct without it. The checker issues it for a
+    /// batch of successors before looking any of them up, so the cache misses of the lookups overlap.
     /// </summary>
-    public unsafe void Prefetch(ulong hash)
+    public unsafe void PrefetchSlot(ulong hash)
+    {
+        if (Sse.IsSupported)
+        {
+            fixed (ulong* table = _table)
+            {
+                Sse.Prefetch0(table + (int)(hash >> _shift));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The second stage of the hint: once the slot is likely in cache, brings in the stored state that the slot
+    /// names when its tag matches, which is the state <see cref="Add(in ModelState, ulong, int)"/> compares.
+    /// </summary>
+    public unsafe void PrefetchCandidate(ulong hash)
     {
         if (!Sse.IsSupported)
         {
             return;
         }
 
-        var slot = (int)(hash >> _shift);
-        fixed (ulong* table = _table)
+        var e = _table[(int)(hash >> _shift)];
+        if (e != 0 && (e & 0xFFFF_FFFF_0000_0000UL) == (hash & 0xFFFF_FFFF_0000_0000UL))
         {
-            Sse.Prefetch0(table + slot);
-            var e = table[slot];
-            if (e != 0 && (e & 0xFFFF_FFFF_0000_0000UL) == (hash & 0xFFFF_FFFF_0000_0000UL))
+            fixed (ulong* data = _data)
             {
-                fixed (ulong* data = _data)
-                {
-                    Sse.Prefetch0(data + (((long)(e & 0xFFFF_FFFF) - 1) * _words));
-                }
+                Sse.Prefetch0(data + (((long)(e & 0xFFFF_FFFF) - 1) * _words));
             }
         }
     }

@@ -140,6 +140,24 @@ public class ModelCheckerTests
         Assert.True(reduced.Transitions < full.Transitions);
     }
 
+    [Theory]
+    [InlineData(Design.KeepGoing)]
+    [InlineData(Design.Target)]
+    [InlineData(Design.TargetIncarnation)]
+    public void Check_GroupedAndFieldByFieldLayouts_ExploreTheSameStates(Design design)
+    {
+        var bounds = Small with { PowerLosses = 2 };
+        var grouped = new Layout(bounds);
+        var separate = new Layout(bounds, groupViews: false);
+
+        var a = new ModelChecker(new Semantics(design, grouped) { Reductions = Reductions.All }).Run();
+        var b = new ModelChecker(new Semantics(design, separate) { Reductions = Reductions.All }).Run();
+
+        Assert.True(grouped.GroupedViews);
+        Assert.False(separate.GroupedViews);
+        Assert.Equal((b.States, b.Transitions, Summary(b)), (a.States, a.Transitions, Summary(a)));
+    }
+
     [Fact]
     public void Check_MaxStates_MarksTheResultIncomplete()
     {
