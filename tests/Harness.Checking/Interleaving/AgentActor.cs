@@ -119,7 +119,31 @@ public sealed class AgentActor : ClusterActor
     private void HandlePump(Event e)
     {
         var agent = Cluster.Agent;
-        if (agent is null || Cluster.RegisteredEpoch != Cluster.Epoch || !Cluster.Transport.TryDeliverNext(Cluster.AgentId, out var message))
+        if (agent is null || Cluster.RegisteredEpoch != Cluster.Epoch || Cluster.Transport.InFlight(Cluster.AgentId).Count == 0)
+        {
+            return;
+        }
+
+        // A fault at the moment a message arrives lands exactly between two messages, which is where the windows are;
+        // the injector's faults at arbitrary moments may miss them under priority-based schedules.
+        if (Cluster.Enabled(FaultKinds.BreakLink) && DrawFault())
+        {
+            ConnectionLost();
+            SendEvent(Id, new ReconnectAgent(Cluster.Epoch));
+            ReportChanged();
+            return;
+        }
+
+        if ((Cluster.Enabled(FaultKinds.Crash) || Cluster.Enabled(FaultKinds.PowerLoss)) && DrawFault())
+        {
+            powerLossAtCrash = Cluster.Enabled(FaultKinds.PowerLoss) && (!Cluster.Enabled(FaultKinds.Crash) || RandomBoolean());
+            powerLossMode = RandomBoolean() ? PowerLossMode.Drop : PowerLossMode.KeepMetadata;
+            Died();
+            ReportChanged();
+            return;
+        }
+
+        if (!Cluster.Transport.TryDeliverNext(Cluster.AgentId, out var message))
         {
             return;
         }
@@ -167,6 +191,11 @@ public sealed class AgentActor : ClusterActor
             return;
         }
 
+        if (!Cluster.TryTakeFault())
+        {
+            return;
+        }
+
         var crash = (InjectCrash)e;
         powerLossAtCrash = crash.PowerLoss;
         powerLossMode = crash.Mode;
@@ -176,7 +205,7 @@ public sealed class AgentActor : ClusterActor
 
     private void HandleBreakLink(Event e)
     {
-        if (Cluster.Agent is null || Cluster.RegisteredEpoch != Cluster.Epoch)
+        if (Cluster.Agent is null || Cluster.RegisteredEpoch != Cluster.Epoch || !Cluster.TryTakeFault())
         {
             return;
         }

@@ -25,7 +25,8 @@ public sealed class FaultInjectorActor : ClusterActor
             }
         }
 
-        turnsLeft = 3 * Cluster.Options.FaultBudget;
+        // Enough turns to reach every phase of the frameworks' work, with "nothing" turns in between.
+        turnsLeft = 2 * (Cluster.Options.FaultBudget + (Cluster.Options.Frameworks * Cluster.Options.OperationsPerFramework));
         SendEvent(Id, new Tick());
     }
 
@@ -38,7 +39,8 @@ public sealed class FaultInjectorActor : ClusterActor
 
         // One more choice than kinds: "nothing this turn" lets the other actors run between faults.
         var choice = RandomInteger(kinds.Count + 1);
-        if (choice < kinds.Count && Cluster.TryTakeFault())
+        // The agent spends the budget when the fault lands: one aimed at a down or unregistered agent is free.
+        if (choice < kinds.Count)
         {
             Event fault = kinds[choice] switch
             {
