@@ -20,6 +20,7 @@ public static class InterleaveCommand
           --time DURATION     explore for a while instead, e.g. 30s, 5m, 1h
           --strategy S        random, pct, probabilistic, prioritization (default) or portfolio
           --seed S            root seed (default 0)
+          --seeds N           explore N seeds (S, S+1, ...) and print the median executions and seconds to the first bug
           --faults LIST       comma-separated: mkdir, rmdir, write, rename, io, crash, power-loss, break-link,
                               late-notice, all (default), none
           --fault-budget N    faults per execution (default 2)
@@ -48,6 +49,7 @@ public static class InterleaveCommand
         var time = args.Option("--time");
         var strategy = args.Option("--strategy", "prioritization")!;
         var seed = args.Number("--seed", 0, 0, int.MaxValue);
+        var seeds = args.Number("--seeds", 1, 1, 10_000);
         var faults = args.Option("--faults", "all")!;
         var options = new InterleavingOptions
         {
@@ -85,6 +87,11 @@ public static class InterleaveCommand
             Iterations = iterations,
             Time = time is null ? null : ParseDuration(time),
         };
+
+        if (seeds > 1)
+        {
+            return RunSeeds(options, settings, seeds, stdout);
+        }
 
         var name = $"{design.Name()}-{ExplorationSettings.StrategyName(settings.Strategy)}-{seed.ToString(CultureInfo.InvariantCulture)}";
         var result = replay is null
@@ -133,6 +140,31 @@ public static class InterleaveCommand
         }
 
         return result.BugFound ? Cli.Violated : Cli.Ok;
+    }
+
+    private static int RunSeeds(InterleavingOptions options, ExplorationSettings settings, int seeds, TextWriter stdout)
+    {
+        var found = new List<InterleavingResult>();
+        for (var i = 0; i < seeds; i++)
+        {
+            var result = InterleavingExplorer.Explore(options, settings with { Seed = settings.Seed + (uint)i });
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {settings.Seed + (uint)i}: {InterleavingExplorer.Summary(result)}"));
+            if (result.BugFound)
+            {
+                found.Add(result);
+            }
+        }
+
+        static double Median(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToArray();
+            return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+
+        stdout.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{options.Design.Name()} {ExplorationSettings.StrategyName(settings.Strategy)}: bug in {found.Count}/{seeds} seeds; median to first bug {Median(found.Select(r => (double)r.Iterations))} executions, {Median(found.Select(r => r.Elapsed.TotalSeconds)):F2}s"));
+        return found.Count > 0 ? Cli.Violated : Cli.Ok;
     }
 
     private static HashSet<string> ParseProperties(string list)
