@@ -1,0 +1,270 @@
+using Harness.Impl.Agents;
+using Harness.Impl.Messaging;
+using Harness.Impl.Resources;
+using Harness.Impl.Storage;
+using Microsoft.Coyote.Actors;
+
+namespace Harness.Checking.Interleaving;
+
+/// <summary>
+/// The agent process and its end of the connection. It runs the real <see cref="Agent"/> on the simulated disk, seen
+/// through a <see cref="FaultInjectingFileSystem"/> whose faults are Coyote choices made at each I/O step, so every
+/// failed step and every crash between two steps is explored and replayed. When the agent exits or crashes this actor
+/// drops the instance, loses the connection's messages and later starts a new instance that recovers from the disk.
+/// </summary>
+[OnEventDoAction(typeof(RestartAgent), nameof(HandleRestart))]
+[OnEventDoAction(typeof(Pump), nameof(HandlePump))]
+[OnEventDoAction(typeof(AgentRegistered), nameof(HandleRegistered))]
+[OnEventDoAction(typeof(ReconnectAgent), nameof(HandleReconnect))]
+[OnEventDoAction(typeof(InjectCrash), nameof(HandleCrash))]
+[OnEventDoAction(typeof(InjectBreakLink), nameof(HandleBreakLink))]
+public sealed class AgentActor : ClusterActor
+{
+    private FaultInjectingFileSystem disk = null!;
+    private bool powerLossAtCrash;
+    private PowerLossMode powerLossMode;
+    private bool stuck;
+
+    /// <inheritdoc/>
+    protected override void Start()
+    {
+        var observed = new RemovalObservingFileSystem(Cluster.Disk, (role, id, data) =>
+            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new VolumeRemoving(role, id, data)));
+        disk = new FaultInjectingFileSystem(observed);
+        ArmFaults();
+        SendEvent(Id, new RestartAgent());
+    }
+
+    private void ArmFaults()
+    {
+        // One standing rule per enabled kind: each eligible step asks Coyote whether it fails, while the budget lasts.
+        if (Cluster.Enabled(FaultKinds.Mkdir))
+        {
+            disk.FailNext(FsOp.Mkdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
+        }
+
+        if (Cluster.Enabled(FaultKinds.Rmdir))
+        {
+            disk.FailNext(FsOp.Rmdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
+        }
+
+        if (Cluster.Enabled(FaultKinds.Write))
+        {
+            disk.FailNext(FsOp.Write, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
+        }
+
+        if (Cluster.Enabled(FaultKinds.Rename))
+        {
+            disk.FailNext(FsOp.Rename, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
+        }
+
+        disk.StepObserver = AfterStep;
+    }
+
+    private void AfterStep(FsStep step)
+    {
+        if (step.Failed)
+        {
+            return;
+        }
+
+        if (step.Op == FsOp.Rename)
+        {
+            ObserveCheckpoint("after a rename");
+        }
+
+        var crash = Cluster.Enabled(FaultKinds.Crash);
+        var power = Cluster.Enabled(FaultKinds.PowerLoss);
+        if ((crash || power) && DrawFault())
+        {
+            powerLossAtCrash = power && (!crash || RandomBoolean());
+            powerLossMode = RandomBoolean() ? PowerLossMode.Drop : PowerLossMode.KeepMetadata;
+            throw new SimulatedCrashException(step);
+        }
+    }
+
+    private bool DrawFault() => Cluster.FaultsLeft > 0 && RandomInteger(Cluster.Options.FaultOdds) == 0 && Cluster.TryTakeFault();
+
+    private static bool IsVolume(string path) => path.StartsWith(AgentLayout.VolumesRoot + "/", StringComparison.Ordinal);
+
+    private static bool IsCheckpoint(string path) => path.StartsWith(AgentLayout.MetaDirectory + "/", StringComparison.Ordinal);
+
+    private void HandleRestart(Event e)
+    {
+        if (Cluster.Agent is not null || stuck)
+        {
+            return;
+        }
+
+        try
+        {
+            var agent = Agent.Start(Cluster.Options.Design, disk);
+            Cluster.Agent = agent;
+            Register(agent.Resources);
+        }
+        catch (Exception ex) when (ex is SimulatedCrashException or AgentExitedException)
+        {
+            Died();
+        }
+        catch (CorruptCheckpointException)
+        {
+            // The agent refuses to start for good; atomic-checkpoint reports why, and convergence can never be reached.
+            stuck = true;
+            ObserveCheckpoint("when the agent refused to start");
+        }
+
+        ReportChanged();
+    }
+
+    private void HandlePump(Event e)
+    {
+        var agent = Cluster.Agent;
+        if (agent is null || Cluster.RegisteredEpoch != Cluster.Epoch || Cluster.Transport.InFlight(Cluster.AgentId).Count == 0)
+        {
+            return;
+        }
+
+        // A fault at the moment a message arrives lands exactly between two messages, which is where the windows are;
+        // the injector's faults at arbitrary moments may miss them under priority-based schedules.
+        if (Cluster.Enabled(FaultKinds.BreakLink) && DrawFault())
+        {
+            ConnectionLost();
+            SendEvent(Id, new ReconnectAgent(Cluster.Epoch));
+            ReportChanged();
+            return;
+        }
+
+        if ((Cluster.Enabled(FaultKinds.Crash) || Cluster.Enabled(FaultKinds.PowerLoss)) && DrawFault())
+        {
+            powerLossAtCrash = Cluster.Enabled(FaultKinds.PowerLoss) && (!Cluster.Enabled(FaultKinds.Crash) || RandomBoolean());
+            powerLossMode = RandomBoolean() ? PowerLossMode.Drop : PowerLossMode.KeepMetadata;
+            Died();
+            ReportChanged();
+            return;
+        }
+
+        if (!Cluster.Transport.TryDeliverNext(Cluster.AgentId, out var message))
+        {
+            return;
+        }
+
+        try
+        {
+            var reply = agent.Handle(message);
+            if (message is RunTaskMessage task && reply is TaskReply taskReply)
+            {
+                Observe<FreshVolumeMonitor>(ClusterProperties.FreshVolume, new TaskObserved(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
+            }
+        }
+        catch (Exception ex) when (ex is SimulatedCrashException or AgentExitedException)
+        {
+            Died();
+        }
+
+        ReportChanged();
+    }
+
+    private void HandleRegistered(Event e)
+    {
+        if (((AgentRegistered)e).Epoch == Cluster.Epoch && Cluster.Agent is not null)
+        {
+            Cluster.RegisteredEpoch = Cluster.Epoch;
+        }
+
+        ReportChanged();
+    }
+
+    private void HandleReconnect(Event e)
+    {
+        if (Cluster.Agent is { } agent && ((ReconnectAgent)e).Epoch == Cluster.Epoch)
+        {
+            Register(agent.Resources);
+        }
+
+        ReportChanged();
+    }
+
+    private void HandleCrash(Event e)
+    {
+        if (Cluster.Agent is null)
+        {
+            return;
+        }
+
+        if (!Cluster.TryTakeFault())
+        {
+            return;
+        }
+
+        var crash = (InjectCrash)e;
+        powerLossAtCrash = crash.PowerLoss;
+        powerLossMode = crash.Mode;
+        Died();
+        ReportChanged();
+    }
+
+    private void HandleBreakLink(Event e)
+    {
+        if (Cluster.Agent is null || Cluster.RegisteredEpoch != Cluster.Epoch || !Cluster.TryTakeFault())
+        {
+            return;
+        }
+
+        ConnectionLost();
+        SendEvent(Id, new ReconnectAgent(Cluster.Epoch));
+        ReportChanged();
+    }
+
+    private void Register(ResourceSet resources)
+    {
+        Observe<RecoverBeforeRegisterMonitor>(ClusterProperties.RecoverBeforeRegister, new RegistrationObserved(ClusterProperties.ObserveDisk(Cluster.Disk)));
+        SendEvent(Cluster.MasterActor, new RegisterAgent(resources, Cluster.Epoch));
+    }
+
+    /// <summary>The process is gone (exit, crash or power loss): memory and inbox are lost, and it will start again.</summary>
+    private void Died()
+    {
+        Cluster.Agent = null;
+        var powerLoss = powerLossAtCrash;
+        powerLossAtCrash = false;
+        if (powerLoss)
+        {
+            Cluster.Disk.PowerLoss(powerLossMode);
+        }
+        else
+        {
+            Cluster.Disk.Crash();
+        }
+
+        ObserveCheckpoint(powerLoss ? "after a power loss" : "after a crash");
+        ConnectionLost();
+        SendEvent(Id, new RestartAgent());
+    }
+
+    private void ConnectionLost()
+    {
+        Cluster.Transport.Break(Cluster.AgentId);
+        Cluster.Epoch++;
+        Cluster.RegisteredEpoch = -1;
+        if (Cluster.Enabled(FaultKinds.LateNotice))
+        {
+            // The master notices whenever its handler gets to the notice, after whatever operations frameworks queued
+            // meanwhile, or never and learns only from the re-registration.
+            if (RandomBoolean())
+            {
+                SendEvent(Cluster.MasterActor, new NoticeDisconnect());
+            }
+        }
+        else
+        {
+            // A prompt notice is atomic with the break: as an event it would still let queued operations through.
+            Cluster.Master.NoticeDisconnect(Cluster.AgentId);
+        }
+    }
+
+    private void ObserveCheckpoint(string when)
+    {
+        var info = Cluster.Disk.FileExists(AgentLayout.InfoFile) ? Cluster.Disk.ReadFile(AgentLayout.InfoFile) : null;
+        Observe<AtomicCheckpointMonitor>(ClusterProperties.AtomicCheckpoint, new CheckpointObserved(when, info));
+    }
+}

@@ -1,0 +1,90 @@
+using Harness.Impl.Agents;
+using Harness.Impl.Masters;
+using Harness.Impl.Messaging;
+using Harness.Impl.Storage;
+using Microsoft.Coyote.Actors;
+
+namespace Harness.Checking.Interleaving;
+
+/// <summary>
+/// The objects of one execution: the real master and its transport, the agent's simulated disk and the fault budget.
+/// Each object belongs to one actor (master and transport to <see cref="MasterActor"/>, the disk and the agent instance
+/// to <see cref="AgentActor"/>); the others only read them to observe properties, and the connection is shared by both
+/// ends as a real socket is. Coyote runs one actor handler at a time in a test, so these reads never race.
+/// </summary>
+public sealed class Cluster
+{
+    /// <summary>The one agent's id (the master keys its records by it).</summary>
+    public const string AgentId = "a1";
+
+    /// <summary>The role every framework uses.</summary>
+    public const string Role = "r1";
+
+    /// <summary>Creates the cluster for <paramref name="options"/>.</summary>
+    public Cluster(InterleavingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Transport = new QueuedTransport();
+        Master = new Master(Transport, diskCapacityPerAgent: (long)options.Ids * options.Frameworks, sendIncarnations: options.Design == AgentDesign.TargetIncarnation);
+        FaultsLeft = options.FaultBudget;
+    }
+
+    /// <summary>What runs.</summary>
+    public InterleavingOptions Options { get; }
+
+    /// <summary>The master, driven by <see cref="MasterActor"/>.</summary>
+    public Master Master { get; }
+
+    /// <summary>The connection to the agent.</summary>
+    public QueuedTransport Transport { get; }
+
+    /// <summary>The agent's disk.</summary>
+    public SimulatedFileSystem Disk { get; } = new();
+
+    /// <summary>The running agent instance, or null while it is down.</summary>
+    public Agent? Agent { get; set; }
+
+    /// <summary>The agent's current connection number; it changes at every death and broken link.</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>The connection the master has registered, or -1.</summary>
+    public int RegisteredEpoch { get; set; } = -1;
+
+    /// <summary>Faults still allowed in this execution.</summary>
+    public int FaultsLeft { get; private set; }
+
+    /// <summary>The master actor.</summary>
+    public ActorId MasterActor { get; set; } = null!;
+
+    /// <summary>The agent actor.</summary>
+    public ActorId AgentActor { get; set; } = null!;
+
+    /// <summary>The framework actors.</summary>
+    public IReadOnlyList<ActorId> Frameworks { get; set; } = [];
+
+    /// <summary>True when <paramref name="kind"/> is enabled.</summary>
+    public bool Enabled(FaultKinds kind) => (Options.Faults & kind) != 0;
+
+    /// <summary>Spends one fault of the budget; false when none is left.</summary>
+    public bool TryTakeFault()
+    {
+        if (FaultsLeft <= 0)
+        {
+            return false;
+        }
+
+        FaultsLeft--;
+        return true;
+    }
+
+    /// <summary>Why the cluster has not converged, or null when it has.</summary>
+    public string? ConvergenceProblem() => ClusterProperties.CheckConverged(new ConvergenceObservation(
+        Agent is not null,
+        Master.IsConnected(AgentId) && RegisteredEpoch == Epoch && Transport.IsAlive(AgentId),
+        Transport.InFlight(AgentId).Count,
+        Master.View(AgentId),
+        Agent?.Resources,
+        ClusterProperties.ObserveDisk(Disk),
+        Options.Design.Identity));
+}

@@ -1,0 +1,43 @@
+using Microsoft.Coyote.Actors;
+using CoyoteMonitor = Microsoft.Coyote.Specifications.Monitor;
+
+namespace Harness.Checking.Interleaving;
+
+/// <summary>An actor of the cluster: it gets the <see cref="Interleaving.Cluster"/> at creation and reports to the monitors.</summary>
+public abstract class ClusterActor : Actor
+{
+    /// <summary>The objects of this execution.</summary>
+    protected Cluster Cluster { get; private set; } = null!;
+
+    /// <inheritdoc/>
+    protected override Task OnInitializeAsync(Event initialEvent)
+    {
+        Cluster = ((ActorSetup)initialEvent).Cluster;
+        Start();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs once the cluster is known.</summary>
+    protected virtual void Start()
+    {
+    }
+
+    /// <summary>Sends <paramref name="e"/> to monitor <typeparamref name="TMonitor"/> when its property is checked.</summary>
+    protected void Observe<TMonitor>(string property, CoyoteMonitor.Event e)
+        where TMonitor : CoyoteMonitor
+    {
+        if (Cluster.Options.Properties.Contains(property))
+        {
+            Monitor<TMonitor>(e);
+        }
+    }
+
+    /// <summary>Tells the convergence monitor how far the cluster is from converged; called at the end of every handler.</summary>
+    protected void ReportChanged()
+    {
+        if (Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
+        {
+            Monitor<ConvergenceMonitor>(new ClusterChanged(Cluster.ConvergenceProblem()));
+        }
+    }
+}

@@ -1,0 +1,231 @@
+using System.Globalization;
+using Harness.Impl.Agents;
+using Harness.Impl.Resources;
+using Harness.Impl.Storage;
+
+namespace Harness.Checking.Interleaving;
+
+/// <summary>What the agent's disk shows through the file-system port: the committed checkpoint, a pending target and the volume directories.</summary>
+/// <param name="Info">The bytes of <c>resources.info</c>, or null when it does not exist.</param>
+/// <param name="TargetExists">True when <c>resources.target</c> exists.</param>
+/// <param name="VolumeDirectories">Every <c>role/id</c> with a directory under the volumes root, ordinally sorted.</param>
+public sealed record DiskObservation(byte[]? Info, bool TargetExists, IReadOnlyList<string> VolumeDirectories);
+
+/// <summary>Everything <see cref="ClusterProperties.CheckConverged"/> needs about one agent and the master's record of it.</summary>
+/// <param name="AgentUp">True while an agent instance is running.</param>
+/// <param name="Connected">True when the master believes the agent connected and the agent's current connection is registered.</param>
+/// <param name="InFlight">Messages queued on the connection.</param>
+/// <param name="MasterView">The master's view as it sends it.</param>
+/// <param name="AgentMemory">The running agent's set, or null when it is down.</param>
+/// <param name="Disk">The agent's disk.</param>
+/// <param name="Identity">Which fields make two volumes the same in this design.</param>
+public sealed record ConvergenceObservation(
+    bool AgentUp,
+    bool Connected,
+    int InFlight,
+    ResourceSet MasterView,
+    ResourceSet? AgentMemory,
+    DiskObservation Disk,
+    VolumeIdentity Identity);
+
+/// <summary>
+/// The properties of docs/protocol.md as plain functions over what the implementation exposes (task replies, the disk
+/// behind the file-system port, the master's view). Each returns null when the property holds and otherwise a sentence
+/// that starts with the property's name, so a bug report names what broke.
+/// </summary>
+public static class ClusterProperties
+{
+    /// <summary>The name of the fresh-volume property.</summary>
+    public const string FreshVolume = "fresh-volume";
+
+    /// <summary>The name of the no-data-loss property.</summary>
+    public const string NoDataLoss = "no-data-loss";
+
+    /// <summary>The name of the atomic-checkpoint property.</summary>
+    public const string AtomicCheckpoint = "atomic-checkpoint";
+
+    /// <summary>The name of the recover-before-register property.</summary>
+    public const string RecoverBeforeRegister = "recover-before-register";
+
+    /// <summary>The name of the convergence property.</summary>
+    public const string Convergence = "convergence";
+
+    /// <summary>Every property, safety first.</summary>
+    public static IReadOnlyList<string> All { get; } = [FreshVolume, NoDataLoss, AtomicCheckpoint, RecoverBeforeRegister, Convergence];
+
+    /// <summary>
+    /// Fresh volume: a task launched on incarnation <paramref name="launched"/> of <paramref name="role"/>/<paramref name="id"/>
+    /// must not see data written under another incarnation (<paramref name="seenData"/> is what the task found, or null).
+    /// </summary>
+    public static string? CheckFreshVolume(string role, string id, long launched, string? seenData)
+    {
+        if (seenData is null)
+        {
+            return null;
+        }
+
+        return long.TryParse(seenData, NumberStyles.None, CultureInfo.InvariantCulture, out var seen) && seen == launched
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"{FreshVolume} violated: a task on {role}/{id} incarnation {launched} saw data of incarnation {seenData}");
+    }
+
+    /// <summary>
+    /// No data loss: the agent is about to remove volume <paramref name="role"/>/<paramref name="id"/> whose directory holds
+    /// <paramref name="dataInVolume"/> (null when it holds none); that is a loss when the master still holds the volume in the
+    /// incarnation that wrote the data.
+    /// </summary>
+    public static string? CheckNoDataLoss(ResourceSet masterView, string role, string id, string? dataInVolume)
+    {
+        ArgumentNullException.ThrowIfNull(masterView);
+        if (dataInVolume is null)
+        {
+            return null;
+        }
+
+        var held = masterView.FindVolume(role, id);
+        return held is not null && string.Equals(held.Value.Incarnation.ToString(CultureInfo.InvariantCulture), dataInVolume, StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"{NoDataLoss} violated: the agent removed {role}/{id} holding data of incarnation {dataInVolume}, which the master still holds")
+            : null;
+    }
+
+    /// <summary>Atomic checkpoint: <c>resources.info</c> is absent or parses completely.</summary>
+    public static string? CheckAtomicCheckpoint(byte[]? info)
+    {
+        if (info is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = CheckpointCodec.Decode(info, AgentLayout.InfoFile);
+            return null;
+        }
+        catch (CorruptCheckpointException e)
+        {
+            return $"{AtomicCheckpoint} violated: {e.Message}";
+        }
+    }
+
+    /// <summary>Recover before register: at (re)registration the volume directories equal the committed checkpoint's volumes and no target is pending.</summary>
+    public static string? CheckRecoverBeforeRegister(DiskObservation disk)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        if (disk.TargetExists)
+        {
+            return $"{RecoverBeforeRegister} violated: the agent registers with {AgentLayout.TargetFile} still pending";
+        }
+
+        var committed = TryDecode(disk.Info);
+        if (committed is null)
+        {
+            return $"{RecoverBeforeRegister} violated: the agent registers with an unreadable {AgentLayout.InfoFile}";
+        }
+
+        var expected = VolumePaths(committed);
+        return expected.SequenceEqual(disk.VolumeDirectories, StringComparer.Ordinal)
+            ? null
+            : $"{RecoverBeforeRegister} violated: the agent registers with volume directories [{string.Join(", ", disk.VolumeDirectories)}] but its checkpoint holds [{string.Join(", ", expected)}]";
+    }
+
+    /// <summary>
+    /// The converged state of the convergence property: agent up and connected, nothing in flight, master view = agent memory
+    /// = committed checkpoint, directories = the master's volumes, no target file. Null when converged, else why not.
+    /// </summary>
+    public static string? CheckConverged(ConvergenceObservation state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (!state.AgentUp || state.AgentMemory is null)
+        {
+            return $"{Convergence}: the agent is down";
+        }
+
+        if (!state.Connected)
+        {
+            return $"{Convergence}: the agent is not connected";
+        }
+
+        if (state.InFlight > 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{Convergence}: {state.InFlight} message(s) in flight");
+        }
+
+        if (!state.MasterView.SameAs(state.AgentMemory, state.Identity))
+        {
+            return $"{Convergence}: master view {state.MasterView} differs from the agent's {state.AgentMemory}";
+        }
+
+        var committed = TryDecode(state.Disk.Info) ?? ResourceSet.Empty;
+        if (state.Disk.Info is not null && TryDecode(state.Disk.Info) is null)
+        {
+            return $"{Convergence}: the committed checkpoint is unreadable";
+        }
+
+        if (!committed.SameAs(state.MasterView, state.Identity))
+        {
+            return $"{Convergence}: committed checkpoint {committed} differs from the master view {state.MasterView}";
+        }
+
+        if (state.Disk.TargetExists)
+        {
+            return $"{Convergence}: a target file remains";
+        }
+
+        return VolumePaths(state.MasterView).SequenceEqual(state.Disk.VolumeDirectories, StringComparer.Ordinal)
+            ? null
+            : $"{Convergence}: volume directories [{string.Join(", ", state.Disk.VolumeDirectories)}] differ from the master's volumes";
+    }
+
+    /// <summary>Reads the observable checkpoint state of a disk through the file-system port.</summary>
+    public static DiskObservation ObserveDisk(IFileSystem disk)
+    {
+        ArgumentNullException.ThrowIfNull(disk);
+        var info = disk.FileExists(AgentLayout.InfoFile) ? disk.ReadFile(AgentLayout.InfoFile) : null;
+        var directories = new List<string>();
+        if (disk.DirectoryExists(AgentLayout.VolumesRoot))
+        {
+            foreach (var role in disk.ListDirectories(AgentLayout.VolumesRoot))
+            {
+                foreach (var id in disk.ListDirectories(WorkPath.Combine(AgentLayout.VolumesRoot, role)))
+                {
+                    directories.Add(role + "/" + id);
+                }
+            }
+        }
+
+        directories.Sort(StringComparer.Ordinal);
+        return new DiskObservation(info, disk.FileExists(AgentLayout.TargetFile), directories);
+    }
+
+    /// <summary>The property a Coyote bug report is about, or null when the text names none of them.</summary>
+    public static string? PropertyOf(string bugText)
+    {
+        ArgumentNullException.ThrowIfNull(bugText);
+        if (bugText.Contains(nameof(ConvergenceMonitor), StringComparison.Ordinal))
+        {
+            return Convergence;
+        }
+
+        return All.FirstOrDefault(p => bugText.Contains(p + " violated", StringComparison.Ordinal));
+    }
+
+    private static ResourceSet? TryDecode(byte[]? info)
+    {
+        if (info is null)
+        {
+            return ResourceSet.Empty;
+        }
+
+        try
+        {
+            return CheckpointCodec.Decode(info, AgentLayout.InfoFile);
+        }
+        catch (CorruptCheckpointException)
+        {
+            return null;
+        }
+    }
+
+    private static List<string> VolumePaths(ResourceSet set) =>
+        set.Volumes.Select(v => v.Role + "/" + v.Id).Distinct().Order(StringComparer.Ordinal).ToList();
+}

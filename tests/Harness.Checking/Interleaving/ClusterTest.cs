@@ -1,0 +1,61 @@
+using Microsoft.Coyote.Actors;
+
+namespace Harness.Checking.Interleaving;
+
+/// <summary>
+/// One Coyote execution: registers the monitors of the chosen properties and creates the master, the agent, the
+/// frameworks and the fault injector as actors. Actors, not tasks, because Coyote controls actors without rewriting
+/// the binaries, so a plain <c>dotnet test</c> explores them and CI needs no extra tool.
+/// </summary>
+public static class ClusterTest
+{
+    /// <summary>Builds the cluster of <paramref name="options"/> on <paramref name="runtime"/>.</summary>
+    public static void Run(IActorRuntime runtime, InterleavingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(options);
+        var properties = options.Properties;
+        if (properties.Contains(ClusterProperties.FreshVolume))
+        {
+            runtime.RegisterMonitor<FreshVolumeMonitor>();
+        }
+
+        if (properties.Contains(ClusterProperties.NoDataLoss))
+        {
+            runtime.RegisterMonitor<NoDataLossMonitor>();
+        }
+
+        if (properties.Contains(ClusterProperties.AtomicCheckpoint))
+        {
+            runtime.RegisterMonitor<AtomicCheckpointMonitor>();
+        }
+
+        if (properties.Contains(ClusterProperties.RecoverBeforeRegister))
+        {
+            runtime.RegisterMonitor<RecoverBeforeRegisterMonitor>();
+        }
+
+        if (properties.Contains(ClusterProperties.Convergence))
+        {
+            runtime.RegisterMonitor<ConvergenceMonitor>();
+        }
+
+        var cluster = new Cluster(options)
+        {
+            MasterActor = runtime.CreateActorId(typeof(MasterActor), "master"),
+            AgentActor = runtime.CreateActorId(typeof(AgentActor), "agent"),
+        };
+        cluster.Frameworks = [.. Enumerable.Range(1, options.Frameworks).Select(i => runtime.CreateActorId(typeof(FrameworkActor), $"framework{i}"))];
+        var setup = new ActorSetup(cluster);
+        runtime.CreateActor(cluster.MasterActor, typeof(MasterActor), setup);
+        // Frameworks exist before the agent, whose registration makes the master offer them resources.
+        foreach (var framework in cluster.Frameworks)
+        {
+            runtime.CreateActor(framework, typeof(FrameworkActor), setup);
+        }
+
+        runtime.CreateActor(cluster.AgentActor, typeof(AgentActor), setup);
+
+        runtime.CreateActor(typeof(FaultInjectorActor), setup);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using Harness.Impl.Agents;
+
+namespace Harness.Checking.Interleaving;
+
+/// <summary>The system one interleaving test runs: the design, the faults and how much the frameworks and the injector do.</summary>
+public sealed record InterleavingOptions
+{
+    /// <summary>The agent design under test.</summary>
+    public AgentDesign Design { get; init; } = AgentDesign.TargetIncarnation;
+
+    /// <summary>Which fault kinds are enabled.</summary>
+    public FaultKinds Faults { get; init; } = FaultKinds.All;
+
+    /// <summary>How many faults one execution may inject in all; once spent, faults stop and the cluster must converge.</summary>
+    public int FaultBudget { get; init; } = 2;
+
+    /// <summary>Framework actors, all on one role so they share persistence ids.</summary>
+    public int Frameworks { get; init; } = 1;
+
+    /// <summary>Persistence ids the frameworks choose from; few ids make ids reused.</summary>
+    public int Ids { get; init; } = 1;
+
+    /// <summary>Operations (RESERVE, CREATE, DESTROY, use) each framework issues.</summary>
+    public int OperationsPerFramework { get; init; } = 6;
+
+    /// <summary>The chance, one in this many, that an eligible I/O step fails or is followed by a crash while the budget lasts.</summary>
+    public int FaultOdds { get; init; } = 4;
+
+    /// <summary>Properties whose monitors are registered (names from <see cref="ClusterProperties.All"/>).</summary>
+    public IReadOnlySet<string> Properties { get; init; } = ClusterProperties.All.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The options as command-line arguments of <c>harness interleave</c>.</summary>
+    public string ToArguments() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids} --ops {OperationsPerFramework}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}");
+}

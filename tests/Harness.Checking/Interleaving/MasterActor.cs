@@ -1,0 +1,67 @@
+using Microsoft.Coyote.Actors;
+
+namespace Harness.Checking.Interleaving;
+
+/// <summary>
+/// Wraps the real <see cref="Harness.Impl.Masters.Master"/>: applies the frameworks' operations and task launches, accepts
+/// registrations and notices of dead connections, and tells the agent's end of the connection when a message is queued.
+/// </summary>
+[OnEventDoAction(typeof(OperationRequest), nameof(HandleOperation))]
+[OnEventDoAction(typeof(TaskRequest), nameof(HandleTask))]
+[OnEventDoAction(typeof(RegisterAgent), nameof(HandleRegister))]
+[OnEventDoAction(typeof(NoticeDisconnect), nameof(HandleNotice))]
+public sealed class MasterActor : ClusterActor
+{
+    private void HandleOperation(Event e)
+    {
+        var request = (OperationRequest)e;
+        var result = Cluster.Master.Apply(Cluster.AgentId, request.Operation);
+        Reply(request.Framework, result);
+    }
+
+    private void HandleTask(Event e)
+    {
+        var request = (TaskRequest)e;
+        var result = Cluster.Master.LaunchTask(Cluster.AgentId, request.Role, request.Id);
+        Reply(request.Framework, result);
+    }
+
+    private void Reply(ActorId framework, Harness.Impl.Masters.OperationResult result)
+    {
+        if (result.IsAccepted)
+        {
+            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new MasterViewChanged(Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+            SendEvent(Cluster.AgentActor, new Pump());
+        }
+
+        SendEvent(framework, new OperationDone(result, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+        ReportChanged();
+    }
+
+    private void HandleRegister(Event e)
+    {
+        var registration = (RegisterAgent)e;
+        // A registration from a connection that has since died (the agent crashed or the link broke after sending it)
+        // never reaches a real master: its socket is gone.
+        if (registration.Epoch != Cluster.Epoch)
+        {
+            return;
+        }
+
+        Cluster.Master.Register(Cluster.AgentId, registration.Reported);
+        SendEvent(Cluster.AgentActor, new AgentRegistered(registration.Epoch));
+        SendEvent(Cluster.AgentActor, new Pump());
+        foreach (var framework in Cluster.Frameworks)
+        {
+            SendEvent(framework, new ResourcesOffered(Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+        }
+
+        ReportChanged();
+    }
+
+    private void HandleNotice(Event e)
+    {
+        Cluster.Master.NoticeDisconnect(Cluster.AgentId);
+        ReportChanged();
+    }
+}

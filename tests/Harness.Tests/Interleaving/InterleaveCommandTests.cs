@@ -1,0 +1,53 @@
+using Harness.Explorer;
+using Xunit;
+
+namespace Harness.Tests.Interleaving;
+
+public sealed class InterleaveCommandTests : IDisposable
+{
+    private readonly string outputDirectory = Directory.CreateTempSubdirectory("harness-interleave-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(outputDirectory, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData("interleave")]
+    [InlineData("interleave", "--design", "nope")]
+    [InlineData("interleave", "--design", "target", "--faults", "meteor")]
+    [InlineData("interleave", "--design", "target", "--strategy", "dfs")]
+    [InlineData("interleave", "--design", "target", "--time", "soon")]
+    public void Run_BadUsage_ExitsTwo(params string[] args) => Assert.Equal(2, Run(args).Code);
+
+    [Fact]
+    public void Run_SeedWindowOnKeepGoing_ExitsOneWithReportsAndReplayCommand()
+    {
+        var json = Path.Combine(outputDirectory, "result.json");
+
+        var (code, output, _) = Run(
+            "interleave", "--design", "keep-going", "--faults", "rmdir,late-notice", "--fault-budget", "1",
+            "--properties", "fresh-volume", "--iterations", "100", "--seed", "7", "--out", outputDirectory, "--json", json);
+
+        Assert.Equal(1, code);
+        Assert.Contains("fresh-volume violated", output, StringComparison.Ordinal);
+        Assert.Contains("replay with: harness interleave --design keep-going", output, StringComparison.Ordinal);
+        Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.trace"));
+        Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.dgml"));
+        Assert.Contains("\"bugFound\": true", File.ReadAllText(json), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_TargetIncarnationWithoutFaults_ExitsZero()
+    {
+        var (code, output, _) = Run("interleave", "--design", "target-incarnation", "--faults", "none", "--iterations", "20", "--out", outputDirectory);
+
+        Assert.Equal(0, code);
+        Assert.Contains("no bug in 20 execution(s)", output, StringComparison.Ordinal);
+    }
+}
