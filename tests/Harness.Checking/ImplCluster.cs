@@ -607,7 +607,9 @@ public sealed class ImplCluster
         var view = Master.View(agent.Name);
         var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
         var directories = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal);
-        return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) && info is not null && info.SameAs(view, AgentDesign.Identity) &&
+        return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) &&
+               // An absent checkpoint is the empty set (docs/semantics.md), as the model reads it.
+               (info ?? ResourceSet.Empty).SameAs(view, AgentDesign.Identity) &&
                !agent.Disk.FileExists(AgentLayout.TargetFile) &&
                directories.SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal));
     }

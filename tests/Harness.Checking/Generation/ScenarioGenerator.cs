@@ -33,7 +33,7 @@ public sealed record GeneratedScenario(Design Design, IReadOnlyList<ModelAction>
 public static class ScenarioGenerator
 {
     /// <summary>Budget of each fault kind and of operations while walking: far more than a scenario uses.</summary>
-    private const int Generous = 30;
+    private const int Generous = 12;
 
     /// <summary>The model the walk runs on: one agent, one role, few ids, generous budgets.</summary>
     public static Semantics WalkSemantics(Design design, GenerationOptions options)
@@ -73,7 +73,7 @@ public static class ScenarioGenerator
 
     /// <summary><paramref name="count"/> scenarios drawn from <paramref name="seed"/>: the same seed gives the same scenarios.</summary>
     public static IReadOnlyList<GeneratedScenario> Sample(Design design, GenerationOptions options, ulong seed, int count) =>
-        count <= 0 ? [] : For(design, options).Sample(options?.MaxLength ?? 30, new Rnd(seed), count);
+        count <= 0 ? [] : For(design, options).Sample(count, new Rnd(seed), options?.MaxLength ?? 30);
 
     /// <summary>Walks the model, each tape number choosing the next action among the enabled ones by weight.</summary>
     public static GeneratedScenario Walk(Semantics semantics, IReadOnlyList<int> tape, DiskKind disk)
