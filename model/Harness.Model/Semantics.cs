@@ -618,10 +618,20 @@ public sealed class Semantics
             log?.Add($"VIOLATION {PropertyId.FreshVolume.Name()}: task on {Names.Volume(slot)} (incarnation {inc}) sees data of incarnation {seen}");
         }
 
-        // The task makes its own data durable, so the directory and the data survive a power loss.
+        // The task makes its own data durable, so the directory and the data survive a power loss. Its fsync of the role
+        // directory makes every entry there durable, so the sibling volumes' directories (created or removed) persist too.
         s.Set(_l.DataNow[a, slot], (ulong)inc);
         s.Set(_l.DataDurable[a, slot], (ulong)inc);
-        s.SetBool(_l.DirDurable[a, slot], true);
+        var role = _l.RoleOf(slot);
+        for (var other = 0; other < _l.Slots; other++)
+        {
+            if (_l.RoleOf(other) == role)
+            {
+                s.SetBool(_l.DirDurable[a, other], s.GetBool(_l.DirNow[a, other]));
+                s.Set(_l.DataDurable[a, other], s.Get(_l.DataNow[a, other]));
+            }
+        }
+
         return violations;
     }
 

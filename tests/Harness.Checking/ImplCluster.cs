@@ -31,6 +31,9 @@ public sealed record ImplOptions
 
     /// <summary>Test-only: the agents' disks pretend to remove volume directories and keep them, a wrong behaviour the harness must catch.</summary>
     public bool SkipVolumeRemoval { get; init; }
+
+    /// <summary>Test-only: deliberate mistakes every agent is started with, which the harness must catch (null: none).</summary>
+    public AgentFaultsForTesting? AgentFaults { get; init; }
 }
 
 /// <summary>A property the harness found violated by looking at the implementation alone.</summary>
@@ -84,6 +87,7 @@ public sealed class ImplCluster
 {
     private readonly Scenario scenario;
     private readonly bool agentIncarnations;
+    private readonly AgentFaultsForTesting? agentFaults;
 
     /// <summary>Builds the cluster for a scenario: one agent per agent the scenario names, each with <see cref="ModelRunner.ScenarioCapacity"/> units.</summary>
     public ImplCluster(Design design, Scenario scenario, ImplOptions? options = null)
@@ -91,6 +95,7 @@ public sealed class ImplCluster
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= new ImplOptions();
         this.scenario = scenario;
+        agentFaults = options.AgentFaults;
         Design = design;
         AgentDesign = design.ToAgentDesign();
         agentIncarnations = design.UsesIncarnations();
@@ -167,7 +172,7 @@ public sealed class ImplCluster
         {
             try
             {
-                agent.Process = Agent.Start(AgentDesign, agent.Steps);
+                agent.Process = Agent.Start(AgentDesign, agent.Steps, agentFaults);
             }
             catch (CorruptCheckpointException e)
             {
@@ -493,7 +498,7 @@ public sealed class ImplCluster
         ScenarioCommand? fired;
         try
         {
-            agent.Process = Agent.Start(AgentDesign, agent.Steps);
+            agent.Process = Agent.Start(AgentDesign, agent.Steps, agentFaults);
             fired = agent.Steps.Finish();
             foreach (var warning in agent.Process.RecoveryWarnings)
             {
@@ -602,7 +607,9 @@ public sealed class ImplCluster
         var view = Master.View(agent.Name);
         var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
         var directories = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal);
-        return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) && info is not null && info.SameAs(view, AgentDesign.Identity) &&
+        return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) &&
+               // An absent checkpoint is the empty set (docs/semantics.md), as the model reads it.
+               (info ?? ResourceSet.Empty).SameAs(view, AgentDesign.Identity) &&
                !agent.Disk.FileExists(AgentLayout.TargetFile) &&
                directories.SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal));
     }

@@ -27,6 +27,7 @@ public static class Cli
           replay        run a scenario file on the model (or on the model and the implementation in lockstep,
                         with --disk sim|real) and print the state after each step
           interleave    explore the implementation's interleavings and faults under Coyote
+          conform       run generated scenarios in lockstep on the model and the implementation, shrinking failures
 
         Run 'harness <command> --help' for a command's options.
         Exit codes: 0 every property holds, 1 a property is violated, 2 bad usage or bad input.
@@ -55,6 +56,7 @@ public static class Cli
                 "model-check" => ModelCheckCommand.Run(rest, stdout),
                 "replay" => ReplayCommand.Run(rest, stdout),
                 "interleave" => InterleaveCommand.Run(rest, stdout),
+                "conform" => ConformCommand.Run(rest, stdout),
                 _ => throw new UsageException($"unknown command '{args[0]}'; run 'harness --help'"),
             };
         }

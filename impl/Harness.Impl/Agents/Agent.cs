@@ -24,13 +24,18 @@ public sealed class Agent
 {
     private readonly IFileSystem fileSystem;
     private readonly CheckpointStore store;
+    private readonly AgentFaultsForTesting mistakes;
     private bool dead;
 
-    private Agent(AgentDesign design, IFileSystem fileSystem, ResourceSet committed)
+    // Only with AgentFaultsForTesting.RegisterBeforeFinishingTarget: the target recovery left for the first message.
+    private (VolumeDelta Delta, ResourceSet Target)? unfinishedTarget;
+
+    private Agent(AgentDesign design, IFileSystem fileSystem, ResourceSet committed, AgentFaultsForTesting mistakes)
     {
         Design = design;
         this.fileSystem = fileSystem;
-        store = new CheckpointStore(fileSystem, design.IsDurable);
+        this.mistakes = mistakes;
+        store = new CheckpointStore(fileSystem, design.IsDurable, syncDirectories: !mistakes.SkipDirectoryFsync);
         Resources = committed;
     }
 
@@ -52,23 +57,32 @@ public sealed class Agent
     /// before touching the disk. Then it makes sure the checkpoint directory exists and, when a target is pending, applies
     /// the delta from the committed set to it with the design's step order and commits it; any failure there throws
     /// <see cref="AgentExitedException"/>. Stale temporary files are left alone: they are overwritten by the next write,
-    /// and removing them would be a disk change on a path where the semantics allow none.
+    /// and removing them would be a disk change on a path where the semantics allow none. <paramref name="mistakesForTesting"/>
+    /// builds a deliberately wrong agent for the harness's own tests; leave it null everywhere else.
     /// </summary>
-    public static Agent Start(AgentDesign design, IFileSystem fileSystem)
+    public static Agent Start(AgentDesign design, IFileSystem fileSystem, AgentFaultsForTesting? mistakesForTesting = null)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
+        var mistakes = mistakesForTesting ?? AgentFaultsForTesting.None;
         var store = new CheckpointStore(fileSystem, design.IsDurable);
         var committed = store.Read(AgentLayout.InfoFile) ?? ResourceSet.Empty;
         var target = design.UsesTarget ? store.Read(AgentLayout.TargetFile) : null;
 
-        var agent = new Agent(design, fileSystem, committed);
+        var agent = new Agent(design, fileSystem, committed, mistakes);
         agent.RunOrDie(() =>
         {
             agent.PrepareMetaDirectory();
             if (target is not null)
             {
+                var delta = VolumeDelta.Between(mistakes.DeltaAgainstTarget ? target : committed, target, design.Identity);
+                if (mistakes.RegisterBeforeFinishingTarget)
+                {
+                    agent.unfinishedTarget = (delta, target);
+                    return 0;
+                }
+
                 var warnings = new List<string>();
-                agent.ApplyTargetDelta(VolumeDelta.Between(committed, target, design.Identity), warnings, recovering: true);
+                agent.ApplyTargetDelta(delta, warnings, recovering: true);
                 ExitOnIoError("commit the pending target", agent.store.CommitTarget);
                 agent.Resources = target;
                 agent.RecoveryWarnings = [.. warnings];
@@ -80,12 +94,27 @@ public sealed class Agent
     }
 
     /// <summary>Handles one delivered message: <see cref="CheckpointResources"/> or <see cref="RunTask"/>.</summary>
-    public AgentReply Handle(AgentMessage message) => message switch
+    public AgentReply Handle(AgentMessage message)
     {
-        CheckpointResourcesMessage checkpoint => CheckpointResources(checkpoint.Resources),
-        RunTaskMessage task => RunTask(task.Role, task.Id, task.Incarnation),
-        _ => throw new ArgumentException($"Unknown message {message}", nameof(message)),
-    };
+        if (unfinishedTarget is { } pending)
+        {
+            unfinishedTarget = null;
+            RunOrDie(() =>
+            {
+                ApplyTargetDelta(pending.Delta, [], recovering: true);
+                ExitOnIoError("commit the pending target", store.CommitTarget);
+                Resources = pending.Target;
+                return 0;
+            });
+        }
+
+        return message switch
+        {
+            CheckpointResourcesMessage checkpoint => CheckpointResources(checkpoint.Resources),
+            RunTaskMessage task => RunTask(task.Role, task.Id, task.Incarnation),
+            _ => throw new ArgumentException($"Unknown message {message}", nameof(message)),
+        };
+    }
 
     /// <summary>
     /// Makes the directories and the committed checkpoint match <paramref name="desired"/>, with the steps and failure
@@ -259,7 +288,7 @@ public sealed class Agent
 
                 foreach (var volume in delta.Destroys)
                 {
-                    RemoveVolume(volume, warnings);
+                    RemoveTargetVolume(volume, warnings);
                 }
             });
             return;
@@ -272,9 +301,9 @@ public sealed class Agent
             foreach (var volume in delta.Destroys)
             {
                 var path = VolumePath(volume);
-                RemoveVolume(volume, warnings);
+                RemoveTargetVolume(volume, warnings);
                 // Even when the directory was already gone: an earlier life may have removed it and crashed before the fsync.
-                if (fileSystem.DirectoryExists(WorkPath.Parent(path)))
+                if (!mistakes.SkipDirectoryFsync && fileSystem.DirectoryExists(WorkPath.Parent(path)))
                 {
                     fileSystem.FsyncDirectory(WorkPath.Parent(path));
                 }
@@ -290,12 +319,24 @@ public sealed class Agent
                 var created = recovering ? levels : levels.Where(l => !fileSystem.DirectoryExists(l)).ToList();
                 fileSystem.CreateDirectory(path);
                 // Deepest first, so no durable entry points at a directory whose own entries are not yet durable.
-                foreach (var level in created.Reverse())
+                foreach (var level in mistakes.SkipDirectoryFsync ? [] : created.Reverse())
                 {
                     fileSystem.FsyncDirectory(WorkPath.Parent(level));
                 }
             }
         });
+    }
+
+    private void RemoveTargetVolume(Volume volume, List<string> warnings)
+    {
+        try
+        {
+            RemoveVolume(volume, warnings);
+        }
+        catch (IOException e) when (mistakes.IgnoreRmdirFailure)
+        {
+            warnings.Add($"Ignored a failed removal: {e.Message}");
+        }
     }
 
     private void RemoveVolume(Volume volume, List<string> warnings)

@@ -1,0 +1,105 @@
+using Harness.Checking;
+using Harness.Checking.Generation;
+using Harness.Impl.Agents;
+using Harness.Model;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Harness.Tests.Checking;
+
+public sealed class ConformanceTests(ITestOutputHelper output)
+{
+    public static TheoryData<string, DiskKind, int> DesignsAndDisks()
+    {
+        var data = new TheoryData<string, DiskKind, int>();
+        foreach (var design in Designs.All)
+        {
+            data.Add(design.Name(), DiskKind.Simulated, 150);
+            data.Add(design.Name(), DiskKind.Real, 25);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DesignsAndDisks))]
+    public void Run_GeneratedScenarios_ImplementationNeverDiverges(string designName, DiskKind disk, int sequences)
+    {
+        var result = ConformanceChecker.Run(new ConformOptions { Design = Designs.Parse(designName), Disk = disk, Sequences = sequences });
+
+        output.WriteLine(ConformReport.Text(result));
+        Assert.Empty(result.Divergences);
+        Assert.Equal(sequences, result.Sequences);
+    }
+}
+
+public sealed class ConformanceFindingsTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("keep-going")]
+    [InlineData("partial-exit")]
+    public void Run_DefaultSeed_FindsFreshVolumeOnBothSidesShrunkNearTheShortestTrace(string designName)
+    {
+        var design = Designs.Parse(designName);
+        var shortest = ModelChecker.Check(design, new Bounds()).ViolationOf(PropertyId.FreshVolume)!.ToScenario().Commands.Count;
+
+        var result = ConformanceChecker.Run(new ConformOptions { Design = design, Sequences = 150 });
+
+        output.WriteLine(ConformReport.Text(result));
+        Assert.Empty(result.Divergences);
+        var finding = Assert.Single(result.Violations, v => v.Properties.Contains(PropertyId.FreshVolume));
+        Assert.Contains(PropertyId.FreshVolume, finding.Report.ModelViolated);
+        Assert.Contains(PropertyId.FreshVolume, finding.Report.ImplViolated);
+        Assert.InRange(finding.Minimal.Commands.Count, 1, shortest + 2);
+    }
+
+    public static TheoryData<string, string> BrokenAgents() => new()
+    {
+        { "target", nameof(AgentFaultsForTesting.RegisterBeforeFinishingTarget) },
+        { "target-incarnation", nameof(AgentFaultsForTesting.SkipDirectoryFsync) },
+        { "target", nameof(AgentFaultsForTesting.DeltaAgainstTarget) },
+        { "target", nameof(AgentFaultsForTesting.IgnoreRmdirFailure) },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenAgents))]
+    public void Run_DeliberatelyBrokenAgent_Diverges(string designName, string mistake)
+    {
+        var faults = mistake switch
+        {
+            nameof(AgentFaultsForTesting.RegisterBeforeFinishingTarget) => new AgentFaultsForTesting { RegisterBeforeFinishingTarget = true },
+            nameof(AgentFaultsForTesting.SkipDirectoryFsync) => new AgentFaultsForTesting { SkipDirectoryFsync = true },
+            nameof(AgentFaultsForTesting.DeltaAgainstTarget) => new AgentFaultsForTesting { DeltaAgainstTarget = true },
+            _ => new AgentFaultsForTesting { IgnoreRmdirFailure = true },
+        };
+
+        var result = ConformanceChecker.Run(new ConformOptions { Design = Designs.Parse(designName), Sequences = 150, AgentFaults = faults });
+
+        output.WriteLine(ConformReport.Text(result));
+        var divergence = Assert.Single(result.Divergences);
+        Assert.NotNull(ConformanceChecker.Judge(divergence.Report).Divergence);
+        Assert.True(ScenarioShrinker.IsValidOnModel(result.Options.Design, divergence.Minimal));
+    }
+
+    [Fact]
+    public void Run_AgentWhoseDiskKeepsRemovedVolumes_DivergesAndItsOwnChecksReportFreshVolume()
+    {
+        var result = ConformanceChecker.Run(new ConformOptions { Design = Design.TargetIncarnation, Sequences = 150, SkipVolumeRemoval = true });
+
+        output.WriteLine(ConformReport.Text(result));
+        var divergence = Assert.Single(result.Divergences);
+        Assert.Contains(divergence.Report.Lines, l => l.Divergence is not null || l.Implementation is not null);
+    }
+
+    [Theory]
+    [InlineData("keep-going")]
+    [InlineData("target-incarnation")]
+    public void Run_ExhaustiveToDepthFour_NoDivergence(string designName)
+    {
+        var result = ConformanceChecker.Run(new ConformOptions { Design = Designs.Parse(designName), Sequences = 0, ExhaustiveDepth = 4 });
+
+        output.WriteLine(ConformReport.Text(result));
+        Assert.Empty(result.Divergences);
+        Assert.True(result.ExhaustiveSequences > 50, $"only {result.ExhaustiveSequences} sequences");
+    }
+}
