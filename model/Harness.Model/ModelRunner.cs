@@ -23,12 +23,12 @@ public sealed class ModelRunner
     public const int ScenarioCapacity = 8;
 
     /// <summary>Prepares a run of <paramref name="scenario"/> on <paramref name="design"/>, sized to fit it.</summary>
-    public ModelRunner(Design design, Scenario scenario)
+    public ModelRunner(Design design, Scenario scenario, ModelMistakes mistakesForTesting = ModelMistakes.None)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         Scenario = scenario;
         var (names, bounds) = Dimension(scenario);
-        Semantics = new Semantics(design, new Layout(bounds), names);
+        Semantics = new Semantics(design, new Layout(bounds), names) { MistakesForTesting = mistakesForTesting };
         _state = Semantics.Initial();
         _armed = [.. Enumerable.Range(0, bounds.Agents).Select(_ => new List<ScenarioCommand>())];
     }

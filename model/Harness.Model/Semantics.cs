@@ -40,6 +40,12 @@ public sealed class Semantics
     /// </summary>
     public Reductions Reductions { get; init; }
 
+    /// <summary>
+    /// Test-only: deliberately wrong rules, so that tests can show what catches a mistake the model shares with the
+    /// implementation. Never set outside tests.
+    /// </summary>
+    public ModelMistakes MistakesForTesting { get; init; }
+
     /// <summary>The layout of the states.</summary>
     public Layout Layout => _l;
 
@@ -774,6 +780,11 @@ public sealed class Semantics
                     {
                         v = PropertyId.NoDataLoss.Bit();
                         log?.Add($"VIOLATION {PropertyId.NoDataLoss.Name()}: removes data of {Names.Volume(step.Slot)} incarnation {data}, which the master still holds");
+                    }
+
+                    if ((MistakesForTesting & ModelMistakes.SkipRmdir) != 0)
+                    {
+                        return v;
                     }
 
                     s.SetBool(_l.DirNow[a, step.Slot], false);

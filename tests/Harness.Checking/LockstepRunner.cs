@@ -51,6 +51,9 @@ public sealed record LockstepOptions
     /// <summary>The implementation's options (disk, work directory, test-only misbehaviour).</summary>
     public ImplOptions Implementation { get; init; } = new();
 
+    /// <summary>Test-only: deliberately wrong model rules, to show what catches a mistake both sides share.</summary>
+    public ModelMistakes ModelMistakesForTesting { get; init; }
+
     /// <summary>After the last line, drive both sides to rest without faults and compare whether they converge.</summary>
     public bool CheckConvergence { get; init; } = true;
 }
@@ -80,7 +83,7 @@ public sealed class LockstepRunner
 
         Cluster = new ImplCluster(design, scenario, this.options.Implementation);
         // A disk that already holds agent state is recovered by the implementation; the model starts empty and cannot follow.
-        model = Cluster.Recovered ? null : new ModelRunner(design, scenario);
+        model = Cluster.Recovered ? null : new ModelRunner(design, scenario, this.options.ModelMistakesForTesting);
     }
 
     /// <summary>The scenario.</summary>
