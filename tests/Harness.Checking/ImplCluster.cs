@@ -642,7 +642,7 @@ public sealed class ImplCluster
     }
 
     private static ResourceSet? ReadSet(IFileSystem disk, string path) =>
-        disk.FileExists(path) ? CheckpointCodec.Decode(disk.ReadFile(path), path) : null;
+        disk.FileExists(path) ? DecodedCheckpoints.Decode(disk.ReadFile(path), path) : null;
 
     private static IEnumerable<(string Role, string Id, long Data)> VolumeDirectories(IFileSystem disk)
     {

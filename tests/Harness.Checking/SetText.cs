@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using Harness.Impl.Resources;
@@ -23,10 +25,21 @@ public static class SetText
         return new StringBuilder("{").AppendJoin(' ', parts).Append('}').ToString();
     }
 
+    // Sets are immutable, and the master, the agents and the checkpoint decoder hand out the same instance until
+    // something changes, so each set is written once per form rather than after every scenario line.
+    private static readonly ConditionalWeakTable<ResourceSet, string> WithIncarnations = [];
+    private static readonly ConditionalWeakTable<ResourceSet, string> WithoutIncarnations = [];
+    private static readonly ConditionalWeakTable<Semantics, ConcurrentDictionary<(ulong, bool), string>> ModelSets = [];
+
     /// <summary>An implementation set.</summary>
     public static string Of(ResourceSet set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(set);
+        return (incarnations ? WithIncarnations : WithoutIncarnations).GetValue(set, s => Write(s, incarnations));
+    }
+
+    private static string Write(ResourceSet set, bool incarnations)
+    {
         return Format(set.Reservations.Select(r => (r.Key, r.Value)), set.Volumes.Select(v => (v.Role, v.Id, v.Incarnation)), incarnations);
     }
 
@@ -34,6 +47,12 @@ public static class SetText
     public static string Of(Semantics semantics, ulong set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(semantics);
+        return ModelSets.GetValue(semantics, _ => new())
+            .GetOrAdd((set, incarnations), key => Write(semantics, key.Item1, key.Item2));
+    }
+
+    private static string Write(Semantics semantics, ulong set, bool incarnations)
+    {
         var l = semantics.Layout;
         var names = semantics.Names;
         return Format(
