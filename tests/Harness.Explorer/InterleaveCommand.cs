@@ -34,7 +34,10 @@ public static class InterleaveCommand
         """;
 
     /// <summary>Runs the command.</summary>
-    public static int Run(ArgReader args, TextWriter stdout)
+    public static int Run(ArgReader args, TextWriter stdout) => Run(args, stdout, narration: null);
+
+    /// <summary>Runs the command, collecting the readable steps of the executions into <paramref name="narration"/>.</summary>
+    public static int Run(ArgReader args, TextWriter stdout, IList<string>? narration)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -79,6 +82,7 @@ public static class InterleaveCommand
             Design = design,
             Faults = FaultKindNames.Parse(faults),
             Properties = properties is null ? options.Properties : ParseProperties(properties),
+            Narration = narration,
         };
         var settings = new ExplorationSettings
         {
@@ -116,7 +120,10 @@ public static class InterleaveCommand
 
             if (tracePath is not null)
             {
+                // The schedule only replays with the options it was explored with: keep them beside the trace.
+                Cli.WriteFile(tracePath + ".args", options.ToArguments() + "\n");
                 stdout.WriteLine($"replay with: {InterleavingExplorer.ReplayCommand(options, tracePath)}");
+                stdout.WriteLine($"        or: harness replay {tracePath} (readable steps)");
             }
         }
 

@@ -13,7 +13,8 @@ public static class ReplayCommand
         Runs a scenario (docs/scenario.md) on the reference model, printing after each line what happened,
         the state of the master, the agent and its disk, and every property violated.
         FILE may also be a JSON file written by 'model-check --json': its first violation's steps are run
-        (choose another with --property NAME).
+        (choose another with --property NAME), or a Coyote .trace written by 'interleave': its schedule is
+        replayed on the implementation and printed as readable steps.
 
         options:
           --disk model      the model only (default)
@@ -55,6 +56,11 @@ public static class ReplayCommand
         }
 
         var design = Designs.Parse(designName);
+        if (file.EndsWith(".trace", StringComparison.OrdinalIgnoreCase))
+        {
+            return CoyoteTraceReplay.Run(file, design, stdout);
+        }
+
         if (disk is not ("model" or "sim" or "real"))
         {
             throw new UsageException($"--disk takes model, sim or real, got '{disk}'");

@@ -63,6 +63,7 @@ public sealed class AgentActor : ClusterActor
 
     private void AfterStep(FsStep step)
     {
+        Narrate($"agent: {step.Op.ToString().ToLowerInvariant()} {step.Path}{(step.Destination is null ? string.Empty : " -> " + step.Destination)}{(step.Failed ? " FAILS" : string.Empty)}");
         if (step.Failed)
         {
             return;
@@ -98,6 +99,7 @@ public sealed class AgentActor : ClusterActor
 
         try
         {
+            Narrate("agent starts and recovers from disk");
             var agent = Agent.Start(Cluster.Options.Design, disk);
             Cluster.Agent = agent;
             Register(agent.Resources);
@@ -106,8 +108,9 @@ public sealed class AgentActor : ClusterActor
         {
             Died();
         }
-        catch (CorruptCheckpointException)
+        catch (CorruptCheckpointException ex)
         {
+            Narrate($"agent refuses to start: {ex.Message}");
             // The agent refuses to start for good; atomic-checkpoint reports why, and convergence can never be reached.
             stuck = true;
             ObserveCheckpoint("when the agent refused to start");
@@ -150,7 +153,14 @@ public sealed class AgentActor : ClusterActor
 
         try
         {
+            Narrate($"agent receives {message}");
             var reply = agent.Handle(message);
+            Narrate(reply switch
+            {
+                TaskReply t => $"task {t.Outcome.ToString().ToLowerInvariant()}: saw {(t.SeenIncarnation is null ? "no data" : $"data of incarnation {t.SeenIncarnation}")}",
+                CheckpointReply c => $"agent: checkpoint {c.Outcome.ToString().ToLowerInvariant()}{(c.Error is null ? string.Empty : ": " + c.Error)}",
+                _ => $"agent replies {reply}",
+            });
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
                 Observe<FreshVolumeMonitor>(ClusterProperties.FreshVolume, new TaskObserved(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
@@ -226,6 +236,7 @@ public sealed class AgentActor : ClusterActor
     {
         Cluster.Agent = null;
         var powerLoss = powerLossAtCrash;
+        Narrate(powerLoss ? $"agent dies with a power loss ({powerLossMode})" : "agent dies (crash or exit): memory and inbox lost");
         powerLossAtCrash = false;
         if (powerLoss)
         {
@@ -243,6 +254,7 @@ public sealed class AgentActor : ClusterActor
 
     private void ConnectionLost()
     {
+        Narrate("the connection breaks: messages in flight are lost");
         Cluster.Transport.Break(Cluster.AgentId);
         Cluster.Epoch++;
         Cluster.RegisteredEpoch = -1;

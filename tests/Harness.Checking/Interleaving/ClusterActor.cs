@@ -32,6 +32,19 @@ public abstract class ClusterActor : Actor
         }
     }
 
+    /// <summary>
+    /// Writes one readable step of the execution into Coyote's log, marked so that <c>harness replay</c> can show a
+    /// bug's schedule as what happened rather than as actor events.
+    /// </summary>
+    protected void Narrate(string text)
+    {
+        Logger.WriteLine($"{StepMarker}{text}");
+        Cluster.Options.Narration?.Add(text);
+    }
+
+    /// <summary>The prefix of a readable step in Coyote's log.</summary>
+    public const string StepMarker = "[step] ";
+
     /// <summary>Tells the convergence monitor how far the cluster is from converged; called at the end of every handler.</summary>
     protected void ReportChanged()
     {

@@ -30,6 +30,12 @@ public sealed record InterleavingOptions
     /// <summary>Properties whose monitors are registered (names from <see cref="ClusterProperties.All"/>).</summary>
     public IReadOnlySet<string> Properties { get; init; } = ClusterProperties.All.ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Where the actors write the readable steps of each execution (null: only into Coyote's log). Set when replaying
+    /// one schedule, so that its steps can be shown; the executions of one engine run one handler at a time.
+    /// </summary>
+    public IList<string>? Narration { get; init; }
+
     /// <summary>The options as command-line arguments of <c>harness interleave</c>.</summary>
     public string ToArguments() => string.Create(
         CultureInfo.InvariantCulture,

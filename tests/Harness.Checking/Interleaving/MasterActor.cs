@@ -16,6 +16,7 @@ public sealed class MasterActor : ClusterActor
     {
         var request = (OperationRequest)e;
         var result = Cluster.Master.Apply(Cluster.AgentId, request.Operation);
+        Narrate($"master {Verb(result)} {request.Operation}{(result.Error is null ? string.Empty : ": " + result.Error)}");
         Reply(request.Framework, result);
     }
 
@@ -23,6 +24,7 @@ public sealed class MasterActor : ClusterActor
     {
         var request = (TaskRequest)e;
         var result = Cluster.Master.LaunchTask(Cluster.AgentId, request.Role, request.Id);
+        Narrate($"master {Verb(result)} a task on {request.Role}/{request.Id}{(result.Error is null ? string.Empty : ": " + result.Error)}");
         Reply(request.Framework, result);
     }
 
@@ -49,6 +51,7 @@ public sealed class MasterActor : ClusterActor
         }
 
         Cluster.Master.Register(Cluster.AgentId, registration.Reported);
+        Narrate($"master registers the agent ({registration.Reported}) and sends its view {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
         SendEvent(Cluster.AgentActor, new AgentRegistered(registration.Epoch));
         SendEvent(Cluster.AgentActor, new Pump());
         foreach (var framework in Cluster.Frameworks)
@@ -59,9 +62,18 @@ public sealed class MasterActor : ClusterActor
         ReportChanged();
     }
 
+    private static string Verb(Harness.Impl.Masters.OperationResult result) =>
+        result.IsAccepted ? "accepts" : result.Status.ToString().ToLowerInvariant() switch
+        {
+            "dropped" => "drops",
+            "rejected" => "rejects",
+            var other => other,
+        };
+
     private void HandleNotice(Event e)
     {
         Cluster.Master.NoticeDisconnect(Cluster.AgentId);
+        Narrate("master notices the agent's connection is dead");
         ReportChanged();
     }
 }

@@ -43,6 +43,32 @@ public sealed class InterleaveCommandTests : IDisposable
     }
 
     [Fact]
+    public void Replay_SavedCoyoteTrace_PrintsReadableStepsAndTheSameBug()
+    {
+        Run("interleave", "--design", "keep-going", "--faults", "rmdir,late-notice", "--fault-budget", "1",
+            "--properties", "fresh-volume", "--iterations", "100", "--seed", "7", "--out", outputDirectory);
+        var trace = Assert.Single(Directory.GetFiles(outputDirectory, "*.trace"));
+
+        var (code, output, _) = Run("replay", trace, "--design", "keep-going");
+
+        Assert.Equal(1, code);
+        Assert.Contains("rmdir volumes/roles/r1/v1 FAILS", output, StringComparison.Ordinal);
+        Assert.Contains("fresh-volume violated: a task on r1/v1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_CoyoteTraceWithoutItsOptions_ExitsTwo()
+    {
+        var trace = Path.Combine(outputDirectory, "lonely.trace");
+        File.WriteAllText(trace, "{}");
+
+        var (code, _, err) = Run("replay", trace, "--design", "keep-going");
+
+        Assert.Equal(2, code);
+        Assert.Contains("lonely.trace.args", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_TargetIncarnationWithoutFaults_ExitsZero()
     {
         var (code, output, _) = Run("interleave", "--design", "target-incarnation", "--faults", "none", "--iterations", "20", "--out", outputDirectory);
