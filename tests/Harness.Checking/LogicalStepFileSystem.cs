@@ -196,28 +196,8 @@ internal sealed class LogicalStepFileSystem : IFileSystem
 /// A deliberately wrong disk for testing the harness itself: it pretends to remove volume directories and keeps them,
 /// as an agent that skipped its rmdir would. Lockstep must report the divergence.
 /// </summary>
-internal sealed class VolumeRemovalSkippingFileSystem(IFileSystem inner) : IFileSystem
+internal sealed class VolumeRemovalSkippingFileSystem(IFileSystem inner) : FileSystemDecorator(inner)
 {
-    public void CreateDirectory(string path) => inner.CreateDirectory(path);
-
-    public bool DeleteDirectory(string path) =>
-        LogicalStepFileSystem.VolumeOf(path) is not null ? inner.DirectoryExists(path) : inner.DeleteDirectory(path);
-
-    public void WriteFile(string path, ReadOnlySpan<byte> contents) => inner.WriteFile(path, contents);
-
-    public void FsyncFile(string path) => inner.FsyncFile(path);
-
-    public void Rename(string source, string destination) => inner.Rename(source, destination);
-
-    public void FsyncDirectory(string path) => inner.FsyncDirectory(path);
-
-    public bool FileExists(string path) => inner.FileExists(path);
-
-    public bool DirectoryExists(string path) => inner.DirectoryExists(path);
-
-    public IReadOnlyList<string> ListDirectories(string path) => inner.ListDirectories(path);
-
-    public IReadOnlyList<string> ListFiles(string path) => inner.ListFiles(path);
-
-    public byte[] ReadFile(string path) => inner.ReadFile(path);
+    public override bool DeleteDirectory(string path) =>
+        LogicalStepFileSystem.VolumeOf(path) is not null ? Inner.DirectoryExists(path) : Inner.DeleteDirectory(path);
 }

@@ -1,0 +1,15 @@
+using Harness.Explorer;
+
+namespace Harness.Tests;
+
+/// <summary>Runs the <c>harness</c> command line in-process and captures what it prints.</summary>
+internal static class CliRunner
+{
+    public static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+}
