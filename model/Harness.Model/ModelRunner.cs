@@ -33,6 +33,9 @@ public sealed class ModelRunner
         _armed = [.. Enumerable.Range(0, bounds.Agents).Select(_ => new List<ScenarioCommand>())];
     }
 
+    /// <summary>Whether each line's events are narrated (off for bulk runs, where only the verdicts matter).</summary>
+    public bool Narrate { get; init; } = true;
+
     /// <summary>The scenario being run.</summary>
     public Scenario Scenario { get; }
 
@@ -138,9 +141,9 @@ public sealed class ModelRunner
             action = WithArmedFault(action);
         }
 
-        var log = new List<string>();
+        var log = Narrate ? new List<string>() : null;
         var violations = Semantics.Apply(ref _state, in action, log);
-        return new RunStep(command, log, violations, null);
+        return new RunStep(command, (IReadOnlyList<string>?)log ?? [], violations, null);
     }
 
     /// <summary>The model action a scenario line stands for, before armed faults are attached.</summary>

@@ -32,6 +32,9 @@ public sealed record ImplOptions
     /// <summary>Test-only: the agents' disks pretend to remove volume directories and keep them, a wrong behaviour the harness must catch.</summary>
     public bool SkipVolumeRemoval { get; init; }
 
+    /// <summary>Whether each step's events are written out (off for bulk runs, where only the verdicts matter).</summary>
+    public bool Narrate { get; init; } = true;
+
     /// <summary>Test-only: deliberate mistakes every agent is started with, which the harness must catch (null: none).</summary>
     public AgentFaultsForTesting? AgentFaults { get; init; }
 }
@@ -88,12 +91,14 @@ public sealed class ImplCluster
     private readonly Scenario scenario;
     private readonly bool agentIncarnations;
     private readonly AgentFaultsForTesting? agentFaults;
+    private readonly ImplOptions options;
 
     /// <summary>Builds the cluster for a scenario: one agent per agent the scenario names, each with <see cref="ModelRunner.ScenarioCapacity"/> units.</summary>
     public ImplCluster(Design design, Scenario scenario, ImplOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         options ??= new ImplOptions();
+        this.options = options;
         this.scenario = scenario;
         agentFaults = options.AgentFaults;
         Design = design;
@@ -206,10 +211,10 @@ public sealed class ImplCluster
         }
 
         var agent = Agents[command.Agent];
-        var events = new List<string>();
+        var events = options.Narrate ? new List<string>() : null;
         var violations = new List<ImplViolation>();
         agent.Steps.Events = events;
-        agent.Faults.StepObserver = s => events.Add($"impl fs: {s.Op.ToString().ToLowerInvariant()} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
+        agent.Faults.StepObserver = events is null ? null : s => events?.Add($"impl fs: {s.Op.ToString().ToLowerInvariant()} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
         try
         {
             string? rejected = null;
@@ -217,7 +222,7 @@ public sealed class ImplCluster
             {
                 RequireSimulatedFor(command, agent);
                 agent.Steps.Armed.Add(command);
-                events.Add($"impl: armed '{command}'");
+                events?.Add($"impl: armed '{command}'");
             }
             else
             {
@@ -227,10 +232,10 @@ public sealed class ImplCluster
             violations.AddRange(agent.Steps.Violations);
             foreach (var v in violations)
             {
-                events.Add($"IMPL VIOLATION {v.Property.Name()}: {v.Detail}");
+                events?.Add($"IMPL VIOLATION {v.Property.Name()}: {v.Detail}");
             }
 
-            return new ImplStep(command, events, violations, rejected);
+            return new ImplStep(command, (IReadOnlyList<string>?)events ?? [], violations, rejected);
         }
         finally
         {
@@ -304,7 +309,7 @@ public sealed class ImplCluster
         return lines;
     }
 
-    private string? Act(ScenarioCommand command, ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    private string? Act(ScenarioCommand command, ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         switch (command.Kind)
         {
@@ -339,7 +344,7 @@ public sealed class ImplCluster
                 Require(command, agent.Status == AgentStatus.Connected, agent);
                 Transport.Break(agent.Name);
                 agent.Status = AgentStatus.Disconnected;
-                events.Add("impl: connection breaks");
+                events?.Add("impl: connection breaks");
                 return null;
             case CommandKind.MasterNotices:
                 if (!Master.IsConnected(agent.Name))
@@ -353,7 +358,7 @@ public sealed class ImplCluster
                 }
 
                 Master.NoticeDisconnect(agent.Name);
-                events.Add("impl: master marks the agent disconnected");
+                events?.Add("impl: master marks the agent disconnected");
                 return null;
             case CommandKind.Crash:
                 Require(command, agent.Status is AgentStatus.Connected or AgentStatus.Disconnected, agent);
@@ -372,14 +377,14 @@ public sealed class ImplCluster
             case CommandKind.Writeback:
                 RequireSimulatedFor(command, agent);
                 agent.Simulated!.Writeback();
-                events.Add("impl: the disk writes back everything");
+                events?.Add("impl: the disk writes back everything");
                 return null;
             default:
                 throw Error(command, $"'{command}' is not an action");
         }
     }
 
-    private string? Operate(ScenarioCommand command, ImplAgent agent, List<string> events)
+    private string? Operate(ScenarioCommand command, ImplAgent agent, List<string>? events)
     {
         ResourceOperation operation = command.Kind switch
         {
@@ -391,18 +396,18 @@ public sealed class ImplCluster
         var result = Master.Apply(agent.Name, operation);
         if (!result.IsAccepted)
         {
-            events.Add($"impl: master {result.Status.ToString().ToLowerInvariant()}s {operation}: {result.Error}");
+            events?.Add($"impl: master {result.Status.ToString().ToLowerInvariant()}s {operation}: {result.Error}");
             return result.Error;
         }
 
         var sent = SetText.Of(Master.View(agent.Name), agentIncarnations);
-        events.Add(Transport.IsAlive(agent.Name)
+        events?.Add(Transport.IsAlive(agent.Name)
             ? $"impl: master accepts {operation}, sends CheckpointResources {sent}"
             : $"impl: master accepts {operation}; CheckpointResources {sent} is lost, the connection is dead");
         return null;
     }
 
-    private void Use(ScenarioCommand command, ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    private void Use(ScenarioCommand command, ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         var incarnation = Master.IncarnationOf(agent.Name, command.Role!, command.Id!)
             ?? throw Error(command, $"'{command}' cannot happen now: master holds no volume {command.Role}/{command.Id}");
@@ -429,7 +434,7 @@ public sealed class ImplCluster
         }
 
         var seen = reply.SeenIncarnation;
-        events.Add(string.Create(CultureInfo.InvariantCulture,
+        events?.Add(string.Create(CultureInfo.InvariantCulture,
             $"impl: task on {command.Role}/{command.Id} (incarnation {incarnation}) {reply.Outcome.ToString().ToLowerInvariant()}, saw {(seen is null ? "no data" : $"data of incarnation {seen}")}"));
         if (seen is { } s && s != incarnation)
         {
@@ -438,7 +443,7 @@ public sealed class ImplCluster
         }
     }
 
-    private void Deliver(ScenarioCommand command, ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    private void Deliver(ScenarioCommand command, ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         if (agent.Status != AgentStatus.Connected)
         {
@@ -453,13 +458,13 @@ public sealed class ImplCluster
         var desired = ((CheckpointResourcesMessage)message).Resources;
         var infoBefore = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
         var memoryBefore = SetText.Of(agent.Process!.Resources, agentIncarnations);
-        events.Add($"impl: agent receives CheckpointResources {SetText.Of(desired, agentIncarnations)}");
+        events?.Add($"impl: agent receives CheckpointResources {SetText.Of(desired, agentIncarnations)}");
         agent.Steps.Active = true;
         ScenarioCommand? fired;
         try
         {
             var reply = (CheckpointReply)agent.Process.Handle(message);
-            events.Add($"impl: agent replies {reply.Outcome}{(reply.Error is null ? "" : ": " + reply.Error)}");
+            events?.Add($"impl: agent replies {reply.Outcome}{(reply.Error is null ? "" : ": " + reply.Error)}");
             fired = agent.Steps.Finish();
         }
         catch (AgentExitedException e)
@@ -492,7 +497,7 @@ public sealed class ImplCluster
         }
     }
 
-    private void Restart(ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    private void Restart(ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         agent.Steps.Active = true;
         ScenarioCommand? fired;
@@ -502,7 +507,7 @@ public sealed class ImplCluster
             fired = agent.Steps.Finish();
             foreach (var warning in agent.Process.RecoveryWarnings)
             {
-                events.Add($"impl: {warning}");
+                events?.Add($"impl: {warning}");
             }
         }
         catch (CorruptCheckpointException e)
@@ -510,7 +515,7 @@ public sealed class ImplCluster
             agent.Steps.Finish();
             agent.Process = null;
             agent.Status = AgentStatus.Stuck;
-            events.Add($"impl: agent refuses to start: {e.Message}");
+            events?.Add($"impl: agent refuses to start: {e.Message}");
             return;
         }
         catch (AgentExitedException e)
@@ -530,11 +535,11 @@ public sealed class ImplCluster
             return;
         }
 
-        events.Add($"impl: agent recovers {SetText.Of(agent.Process!.Resources, agentIncarnations)}");
+        events?.Add($"impl: agent recovers {SetText.Of(agent.Process!.Resources, agentIncarnations)}");
         Register(agent, events, violations);
     }
 
-    private void Register(ImplAgent agent, List<string> events, List<ImplViolation> violations)
+    private void Register(ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         // recover-before-register, from the disk alone: the directories are the committed volumes and no target is pending.
         var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
@@ -555,14 +560,14 @@ public sealed class ImplCluster
 
         Master.Register(agent.Name, agent.Process!.Resources);
         agent.Status = AgentStatus.Connected;
-        events.Add($"impl: agent registers with {SetText.Of(agent.Process.Resources, agentIncarnations)}; master sends {SetText.Of(Master.View(agent.Name), agentIncarnations)}");
+        events?.Add($"impl: agent registers with {SetText.Of(agent.Process.Resources, agentIncarnations)}; master sends {SetText.Of(Master.View(agent.Name), agentIncarnations)}");
     }
 
-    private void Fire(ImplAgent agent, ScenarioCommand fired, List<string> events, List<ImplViolation> violations)
+    private void Fire(ImplAgent agent, ScenarioCommand fired, List<string>? events, List<ImplViolation> violations)
     {
         if (fired.Kind == CommandKind.PowerLoss)
         {
-            events.Add($"impl: power is lost after '{fired.Step}'");
+            events?.Add($"impl: power is lost after '{fired.Step}'");
             LosePower(agent, fired.KeepMetadata, events, violations);
         }
         else
@@ -572,7 +577,7 @@ public sealed class ImplCluster
         }
     }
 
-    private void LosePower(ImplAgent agent, bool keepMetadata, List<string> events, List<ImplViolation> violations)
+    private void LosePower(ImplAgent agent, bool keepMetadata, List<string>? events, List<ImplViolation> violations)
     {
         if (agent.Status != AgentStatus.Stuck)
         {
@@ -581,20 +586,20 @@ public sealed class ImplCluster
 
         agent.Simulated!.PowerLoss(keepMetadata ? PowerLossMode.KeepMetadata : PowerLossMode.Drop);
         var info = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
-        events.Add($"impl: disk after power loss: resources.info {info}, resources.target {ReadCheckpoint(agent.Disk, AgentLayout.TargetFile)}");
+        events?.Add($"impl: disk after power loss: resources.info {info}, resources.target {ReadCheckpoint(agent.Disk, AgentLayout.TargetFile)}");
         if (info == AgentObservation.Unparseable)
         {
             violations.Add(new ImplViolation(PropertyId.AtomicCheckpoint, "resources.info does not parse after the power loss"));
         }
     }
 
-    private void Kill(ImplAgent agent, List<string> events, string what)
+    private void Kill(ImplAgent agent, List<string>? events, string what)
     {
         var lost = Transport.InFlight(agent.Name).Count;
         Transport.Break(agent.Name);
         agent.Process = null;
         agent.Status = AgentStatus.Down;
-        events.Add(lost == 0 ? $"impl: {what}" : string.Create(CultureInfo.InvariantCulture, $"impl: {what}; {lost} message(s) in flight are lost"));
+        events?.Add(lost == 0 ? $"impl: {what}" : string.Create(CultureInfo.InvariantCulture, $"impl: {what}; {lost} message(s) in flight are lost"));
     }
 
     private bool IsConverged(ImplAgent agent)

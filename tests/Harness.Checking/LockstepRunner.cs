@@ -83,7 +83,10 @@ public sealed class LockstepRunner
 
         Cluster = new ImplCluster(design, scenario, this.options.Implementation);
         // A disk that already holds agent state is recovered by the implementation; the model starts empty and cannot follow.
-        model = Cluster.Recovered ? null : new ModelRunner(design, scenario, this.options.ModelMistakesForTesting);
+        model = Cluster.Recovered ? null : new ModelRunner(design, scenario, this.options.ModelMistakesForTesting)
+        {
+            Narrate = this.options.Implementation.Narrate,
+        };
     }
 
     /// <summary>The scenario.</summary>

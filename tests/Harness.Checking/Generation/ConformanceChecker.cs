@@ -113,7 +113,7 @@ public static class ConformanceChecker
         var violations = new Dictionary<PropertyId, (Scenario Scenario, string Origin)>();
         foreach (var (scenario, origin) in scenarios.Concat(exhaustive.Select((s, i) => (s, $"exhaustive sequence {i + 1}"))))
         {
-            var report = RunLockstep(options, scenario);
+            var report = RunLockstep(options, scenario, narrate: false);
             lines += report.Lines.Count;
             var (why, shared) = Judge(report);
             if (why is not null)
@@ -132,7 +132,7 @@ public static class ConformanceChecker
         if (divergence is { } d)
         {
             var minimal = options.Shrink
-                ? ScenarioShrinker.Shrink(options.Design, d.Scenario, c => Judge(RunLockstep(options, c)).Divergence is not null)
+                ? ScenarioShrinker.Shrink(options.Design, d.Scenario, c => Judge(RunLockstep(options, c, narrate: false)).Divergence is not null)
                 : d.Scenario;
             var report = RunLockstep(options, minimal);
             divergences.Add(new Finding(FindingKind.Divergence, Judge(report).Divergence ?? d.Summary, [.. report.ImplViolated.Union(report.ModelViolated)],
@@ -143,7 +143,7 @@ public static class ConformanceChecker
         foreach (var (property, (scenario, origin)) in violations.OrderBy(v => v.Key))
         {
             var minimal = options.Shrink
-                ? ScenarioShrinker.Shrink(options.Design, scenario, c => Judge(RunLockstep(options, c)) is { Divergence: null } j && j.Shared.Contains(property))
+                ? ScenarioShrinker.Shrink(options.Design, scenario, c => Judge(RunLockstep(options, c, narrate: false)) is { Divergence: null } j && j.Shared.Contains(property))
                 : scenario;
             var report = RunLockstep(options, minimal);
             found.Add(new Finding(FindingKind.Violation, $"{property.Name()} violated on both sides", [property], minimal,
@@ -182,8 +182,8 @@ public static class ConformanceChecker
         return (null, model);
     }
 
-    /// <summary>Runs one scenario in lockstep with the search's implementation options (a fresh temporary directory on the real disk).</summary>
-    public static LockstepReport RunLockstep(ConformOptions options, Scenario scenario)
+    /// <summary>Runs one scenario in lockstep with the search's implementation options (a fresh temporary directory on the real disk); <paramref name="narrate"/> false skips writing events nobody reads.</summary>
+    public static LockstepReport RunLockstep(ConformOptions options, Scenario scenario, bool narrate = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         string? work = options.Disk == DiskKind.Real ? Directory.CreateTempSubdirectory("harness-conform-").FullName : null;
@@ -197,6 +197,7 @@ public static class ConformanceChecker
                     WorkDirectory = work,
                     SkipVolumeRemoval = options.SkipVolumeRemoval,
                     AgentFaults = options.AgentFaults,
+                    Narrate = narrate,
                 },
             });
             runner.Start();

@@ -37,7 +37,7 @@ public sealed class ConformancePropertyTests
     private static Property Conforms(Design design, bool violationsAllowed = false) =>
         Prop.ForAll(ScenarioGenerator.Arbitrary(design), generated =>
         {
-            var report = ConformanceChecker.RunLockstep(new ConformOptions { Design = design }, generated.Scenario);
+            var report = ConformanceChecker.RunLockstep(new ConformOptions { Design = design }, generated.Scenario, narrate: false);
             var (divergence, shared) = ConformanceChecker.Judge(report);
             var windows = WindowClassifier.Classify(generated.Scenario);
             var property = (divergence is null && (violationsAllowed || shared.Count == 0))
