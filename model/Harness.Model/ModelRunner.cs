@@ -87,6 +87,12 @@ public sealed class ModelRunner
             ids.Add([]);
         }
 
+        // Slots follow (role, id) order, the order in which the agent applies a delta, whatever order the
+        // scenario first names them in.
+        var order = Enumerable.Range(0, roles.Count).OrderBy(r => roles[r], StringComparer.Ordinal).ToList();
+        roles = [.. order.Select(r => roles[r])];
+        ids = [.. order.Select(r => ids[r].Order(StringComparer.Ordinal).ToList())];
+
         var perRole = Math.Max(1, ids.Max(l => l.Count));
         var cmds = scenario.Commands;
         int Count(Func<ScenarioCommand, bool> f) => cmds.Count(f);
