@@ -26,6 +26,7 @@ public static class ModelCheckCommand
           --max-states N      stop after N distinct states (default 100000000)
           --no-reduction      explore every transition, also those the sound reductions leave out
           --no-traces         print the verdicts only
+          --progress          print a line per breadth-first level (depth, states, transitions, states/s)
           --json FILE         also write the results as JSON
         """;
 
@@ -54,6 +55,7 @@ public static class ModelCheckCommand
         };
         var maxStates = args.Number("--max-states", 100_000_000, 1, int.MaxValue - 2);
         var noTraces = args.Flag("--no-traces");
+        var progress = args.Flag("--progress");
         var reductions = args.Flag("--no-reduction") ? Reductions.None : Reductions.All;
         var json = args.Option("--json");
         args.End();
@@ -63,7 +65,13 @@ public static class ModelCheckCommand
         var results = new List<CheckResult>();
         foreach (var design in designs)
         {
-            results.Add(ModelChecker.Check(design, bounds, new CheckOptions { MaxStates = maxStates, Reductions = reductions }));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Action<int, long, long>? report = progress
+                ? (depth, states, transitions) => stdout.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{design.Name()}: depth {depth}, {states:N0} states, {transitions:N0} transitions, {states / Math.Max(1e-9, clock.Elapsed.TotalSeconds):N0} states/s"))
+                : null;
+            results.Add(ModelChecker.Check(design, bounds, new CheckOptions { MaxStates = maxStates, Reductions = reductions, Progress = report }));
         }
 
         stdout.WriteLine($"model-check {designName} ({bounds}; reductions: {reductions.ToString().ToLowerInvariant()})");

@@ -48,6 +48,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ModelCheck_Progress_PrintsOneLinePerLevel()
+    {
+        var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "2", "--progress");
+
+        Assert.Equal(0, code);
+        Assert.Contains("target-incarnation: depth 1,", output, StringComparison.Ordinal);
+        Assert.Contains("target-incarnation: depth 2,", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ModelCheck_Json_StepsReplayToTheSameViolation()
     {
         var json = Path.Combine(_dir, "out.json");
