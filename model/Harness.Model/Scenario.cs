@@ -338,9 +338,20 @@ public sealed class Scenario
 
     private static string Name(string word, string what)
     {
+        // The rules of docs/semantics.md, so that a name the master must refuse is bad input, not a divergence.
         if (word.Length == 0 || word.Contains('=', StringComparison.Ordinal) || word is "." or "..")
         {
             throw new FormatException($"bad {what} '{word}'");
+        }
+
+        if (word.Any(char.IsControl))
+        {
+            throw new FormatException($"bad {what}: it contains a control character");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(word) > 255)
+        {
+            throw new FormatException($"bad {what}: longer than 255 bytes");
         }
 
         return word;

@@ -26,9 +26,9 @@ public sealed partial class Semantics
                 var view = s.Get(_l.MasterView[a]);
                 for (var slot = 0; slot < _l.Slots; slot++)
                 {
-                    // A task that would see and write the same incarnation changes nothing: not a step.
+                    // A task that changes nothing (same data, everything it fsyncs already durable) is not a step.
                     var inc = _l.Inc(view, slot);
-                    if (inc != 0 && s.GetBool(_l.DirNow[a, slot]) && s.GetInt(_l.DataNow[a, slot]) != inc)
+                    if (inc != 0 && s.GetBool(_l.DirNow[a, slot]) && UseChangesState(in s, a, slot, inc))
                     {
                         buffer[n++] = new ModelAction(ActionKind.Use, a, _l.RoleOf(slot), slot);
                     }
@@ -93,6 +93,29 @@ public sealed partial class Semantics
         }
 
         return n;
+    }
+
+    /// <summary>
+    /// Whether a task on <paramref name="slot"/> would change the state: it writes data of another incarnation, or its
+    /// fsyncs make durable something that is not yet (its own directory or a sibling entry of its role directory).
+    /// </summary>
+    public bool UseChangesState(in ModelState s, int a, int slot, int inc)
+    {
+        if (s.GetInt(_l.DataNow[a, slot]) != inc || s.GetInt(_l.DataDurable[a, slot]) != inc || !s.GetBool(_l.DirDurable[a, slot]))
+        {
+            return true;
+        }
+
+        var role = _l.RoleOf(slot);
+        for (var other = role * _l.IdsPerRole; other < (role + 1) * _l.IdsPerRole; other++)
+        {
+            if (s.Get(_l.DirDurable[a, other]) != s.Get(_l.DirNow[a, other]) || s.Get(_l.DataDurable[a, other]) != s.Get(_l.DataNow[a, other]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The hot path of the model checker: the same rules as WhyInvalid for unit sizes, without messages.

@@ -106,6 +106,19 @@ public static class Cli
         }
     }
 
+    /// <summary>Creates an output directory (or accepts an existing one), turning failures into bad-input errors.</summary>
+    public static string EnsureDirectory(string path)
+    {
+        try
+        {
+            return Directory.CreateDirectory(path).FullName;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"cannot use '{path}' as an output directory: {e.Message}");
+        }
+    }
+
     /// <summary>Reads a file, turning failures into bad-input errors.</summary>
     public static string ReadFile(string path)
     {

@@ -68,6 +68,7 @@ public static class ConformCommand
         var depth = args.Number("--exhaustive-depth", 0, 0, 12);
         var json = args.Option("--json");
         var outDir = args.Option("--out") ?? Path.Combine(Path.GetTempPath(), "harness-conform");
+        Cli.EnsureDirectory(outDir);
         args.End();
 
         var options = new ConformOptions
@@ -79,7 +80,6 @@ public static class ConformCommand
         var files = new Dictionary<Finding, string>();
         if (!result.Passed)
         {
-            Directory.CreateDirectory(outDir);
             var n = 0;
             foreach (var f in result.Divergences.Concat(result.Violations))
             {

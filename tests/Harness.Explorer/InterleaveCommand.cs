@@ -98,9 +98,10 @@ public static class InterleaveCommand
         }
 
         var name = $"{design.Name()}-{ExplorationSettings.StrategyName(settings.Strategy)}-{seed.ToString(CultureInfo.InvariantCulture)}";
+        Cli.EnsureDirectory(outDir);
         var result = replay is null
             ? InterleavingExplorer.Explore(options, settings, outDir, name)
-            : InterleavingExplorer.Replay(options, Cli.ReadFile(replay), outDir, name + "-replay");
+            : ReplayTrace(options, replay, outDir, name + "-replay");
         stdout.WriteLine($"interleave {options.ToArguments()} --strategy {ExplorationSettings.StrategyName(settings.Strategy)} --seed {seed.ToString(CultureInfo.InvariantCulture)}");
         stdout.WriteLine(InterleavingExplorer.Summary(result));
         string? tracePath = null;
@@ -200,5 +201,39 @@ public static class InterleaveCommand
         }
 
         return TimeSpan.FromSeconds((double)amount * scale);
+    }
+
+    private static InterleavingResult ReplayTrace(InterleavingOptions options, string path, string outDir, string name)
+    {
+        var trace = ReadTrace(path);
+        try
+        {
+            return InterleavingExplorer.Replay(options, trace, outDir, name);
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or KeyNotFoundException or FormatException)
+        {
+            // Coyote reads the schedule without validating it: a trace it did not write fails somewhere inside.
+            throw new UsageException($"cannot replay trace '{path}': it is not a schedule Coyote wrote for these options ({e.GetType().Name})");
+        }
+    }
+
+    /// <summary>Reads a Coyote trace, refusing one that is not the JSON Coyote writes.</summary>
+    private static string ReadTrace(string path)
+    {
+        var text = Cli.ReadFile(path);
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new UsageException($"cannot read trace '{path}': not a Coyote trace (expected a JSON object)");
+            }
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new UsageException($"cannot read trace '{path}': not a Coyote trace ({e.Message})");
+        }
+
+        return text;
     }
 }

@@ -23,7 +23,8 @@ public static class ModelCheckCommand
           --crashes N         agent crashes (default 1)
           --power-losses N    power losses (default 1)
           --link-breaks N     broken connections (default 1)
-          --max-states N      stop after N distinct states (default 100000000)
+          --max-states N      stop after N distinct states (default 100000000); verdicts then read
+                              'holds so far', and the exit code is 0 unless something was violated
           --no-reduction      explore every transition, also those the sound reductions leave out
           --no-traces         print the verdicts only
           --progress          print a line per breadth-first level (depth, states, transitions, states/s)
@@ -134,8 +135,8 @@ public static class ModelCheckCommand
         }
 
         w.WriteLine();
-        w.WriteLine("(N) = steps in the shortest counterexample. confinement: the model's names are abstract; " +
-                    "it is checked on the implementation.");
+        w.WriteLine("(N) = steps in the shortest counterexample (a fault armed at an I/O step adds a scenario line to its step). " +
+                    "confinement: the model's names are abstract; it is checked on the implementation.");
         foreach (var r in results)
         {
             w.WriteLine(string.Create(

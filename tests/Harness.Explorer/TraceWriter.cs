@@ -10,7 +10,8 @@ public static class TraceWriter
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(v);
-        w.WriteLine($"{design.Name()}: {v.Property.Name()} violated, shortest trace {v.Steps.Count} step(s):");
+        var lines = v.Steps.Sum(s => s.Lines.Count);
+        w.WriteLine($"{design.Name()}: {v.Property.Name()} violated, shortest trace {v.Steps.Count} step(s) ({lines} scenario lines: a fault armed at an I/O step is a line of its own):");
         var number = 0;
         foreach (var step in v.Steps)
         {

@@ -8,7 +8,10 @@ namespace Harness.Checking.Generation;
 /// </summary>
 public static class ScenarioShrinker
 {
-    /// <summary>Scenarios with one block of consecutive lines removed (halves first, then smaller), then with two single lines removed.</summary>
+    /// <summary>
+    /// Scenarios with one block of consecutive lines removed (halves first, then smaller), then with two single lines
+    /// removed, then with a block of two to four lines and one more line removed.
+    /// </summary>
     public static IEnumerable<Scenario> Candidates(Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
@@ -33,6 +36,22 @@ public static class ScenarioShrinker
             for (var j = i + 2; j < n; j++)
             {
                 yield return Renumber([.. lines.Where((_, k) => k != i && k != j)], scenario.Source);
+            }
+        }
+
+        // A short episode and one line elsewhere that only it made possible, such as a power loss and restart whose
+        // re-registration message a later delivery consumed.
+        for (var size = 2; size <= 4; size++)
+        {
+            for (var start = 0; start + size <= n; start++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    if (j < start || j >= start + size)
+                    {
+                        yield return Renumber([.. lines.Where((_, k) => (k < start || k >= start + size) && k != j)], scenario.Source);
+                    }
+                }
             }
         }
     }

@@ -51,6 +51,8 @@ public class ScenarioTests
     [InlineData("deliver @b2", 1, "expected an agent")]
     [InlineData("create ../v1", 1, "bad role '..'")]
     [InlineData("teleport agent", 1, "unknown command 'teleport'")]
+    [InlineData("reserve r\u0007", 1, "control character")]
+    [InlineData("create r1/vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv", 1, "longer than 255 bytes")]
     public void Parse_MalformedLine_ErrorNamesTheLine(string text, int line, string message)
     {
         var e = Assert.Throws<ScenarioException>(() => Scenario.Parse(text, "bad.scenario"));

@@ -272,7 +272,7 @@ public class SemanticsTests
                         var role = kind is ActionKind.Reserve or ActionKind.Unreserve ? slot % sem.Layout.Roles : sem.Layout.RoleOf(slot);
                         var a = new ModelAction(kind, 0, role, kind is ActionKind.Reserve or ActionKind.Unreserve ? 0 : slot);
                         var allowed = sem.WhyNot(in s, a) is null &&
-                            (kind != ActionKind.Use || s.GetInt(sem.Layout.DataNow[0, slot]) != sem.MasterInc(in s, 0, slot));
+                            (kind != ActionKind.Use || sem.UseChangesState(in s, 0, slot, sem.MasterInc(in s, 0, slot)));
                         Assert.Equal(allowed, enabled.Contains(a));
                     }
                 }
