@@ -53,6 +53,31 @@ public sealed class InterleavingTests : IDisposable
         Assert.Equal(WindowBudget.Iterations, result.Iterations);
     }
 
+    // The liveness monitor alone: keep-going logs a failed mkdir and never retries it, so the cluster stays hot.
+    private static readonly InterleavingOptions FailedMkdirConvergenceOnly = new()
+    {
+        Faults = FaultKinds.Mkdir,
+        FaultBudget = 1,
+        Properties = new HashSet<string>(StringComparer.Ordinal) { ClusterProperties.Convergence },
+    };
+
+    [Fact]
+    public void Explore_KeepGoingAfterFailedMkdir_ConvergenceMonitorReportsLivenessBug()
+    {
+        var result = InterleavingExplorer.Explore(FailedMkdirConvergenceOnly with { Design = AgentDesign.KeepGoing }, WindowBudget);
+
+        Assert.True(result.BugFound, InterleavingExplorer.Summary(result));
+        Assert.Contains("ConvergenceMonitor detected liveness bug in hot state 'NotConverged'", result.BugText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explore_TargetIncarnationAfterFailedMkdir_Converges()
+    {
+        var result = InterleavingExplorer.Explore(FailedMkdirConvergenceOnly with { Design = AgentDesign.TargetIncarnation }, WindowBudget);
+
+        Assert.False(result.BugFound, result.BugText);
+    }
+
     [Fact]
     public void Explore_TargetIncarnationWithAllFaults_RunsItsBudgetClean()
     {
