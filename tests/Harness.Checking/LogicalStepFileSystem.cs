@@ -15,12 +15,13 @@ namespace Harness.Checking;
 /// operation that is not part of the step, or when the agent's call returns, because the model treats a step as atomic.
 /// It also checks no-data-loss at each removal the agent really performs.
 /// </summary>
-internal sealed class LogicalStepFileSystem : IFileSystem
+internal sealed class LogicalStepFileSystem : FileSystemDecorator
 {
     private readonly FaultInjectingFileSystem inner;
     private (StepSpec Step, ScenarioCommand Arm)? pending;
 
-    public LogicalStepFileSystem(FaultInjectingFileSystem inner) => this.inner = inner;
+    public LogicalStepFileSystem(FaultInjectingFileSystem inner)
+        : base(inner) => this.inner = inner;
 
     /// <summary>Faults armed by the scenario, in arming order; a fired one is removed.</summary>
     public List<ScenarioCommand> Armed { get; } = [];
@@ -55,13 +56,13 @@ internal sealed class LogicalStepFileSystem : IFileSystem
         return fired;
     }
 
-    public void CreateDirectory(string path)
+    public override void CreateDirectory(string path)
     {
         Begin(FsOp.Mkdir, path, null);
         inner.CreateDirectory(path);
     }
 
-    public bool DeleteDirectory(string path)
+    public override bool DeleteDirectory(string path)
     {
         Begin(FsOp.Rmdir, path, null);
         var volume = VolumeOf(path);
@@ -82,39 +83,29 @@ internal sealed class LogicalStepFileSystem : IFileSystem
         return existed;
     }
 
-    public void WriteFile(string path, ReadOnlySpan<byte> contents)
+    public override void WriteFile(string path, ReadOnlySpan<byte> contents)
     {
         Begin(FsOp.Write, path, null);
         inner.WriteFile(path, contents);
     }
 
-    public void FsyncFile(string path)
+    public override void FsyncFile(string path)
     {
         Begin(FsOp.Fsync, path, null);
         inner.FsyncFile(path);
     }
 
-    public void Rename(string source, string destination)
+    public override void Rename(string source, string destination)
     {
         Begin(FsOp.Rename, source, destination);
         inner.Rename(source, destination);
     }
 
-    public void FsyncDirectory(string path)
+    public override void FsyncDirectory(string path)
     {
         Begin(FsOp.Fsync, path, null);
         inner.FsyncDirectory(path);
     }
-
-    public bool FileExists(string path) => inner.FileExists(path);
-
-    public bool DirectoryExists(string path) => inner.DirectoryExists(path);
-
-    public IReadOnlyList<string> ListDirectories(string path) => inner.ListDirectories(path);
-
-    public IReadOnlyList<string> ListFiles(string path) => inner.ListFiles(path);
-
-    public byte[] ReadFile(string path) => inner.ReadFile(path);
 
     /// <summary>The volume a path names exactly (<c>volumes/roles/ROLE/ID</c>), or null.</summary>
     public static (string Role, string Id)? VolumeOf(string path)
