@@ -20,7 +20,10 @@ public static class InterleaveCommand
           --time DURATION     explore for a while instead, e.g. 30s, 5m, 1h
           --strategy S        random, pct, probabilistic, prioritization (default) or portfolio
           --seed S            root seed (default 0)
-          --seeds N           explore N seeds (S, S+1, ...) and print the median executions and seconds to the first bug
+          --seeds N           explore N independent seeds derived from S and print the median executions and
+                              seconds to the first bug
+          --parallel N        Coyote engines side by side, each with its own seed and share of the iterations;
+                              0 = one per core (default 1). The bug reported is the lowest-numbered engine's.
           --faults LIST       comma-separated: mkdir, rmdir, write, rename, io, crash, power-loss, break-link,
                               late-notice, all (default), none
           --fault-budget N    faults per execution (default 2)
@@ -53,6 +56,7 @@ public static class InterleaveCommand
         var strategy = args.Option("--strategy", "prioritization")!;
         var seed = args.Number("--seed", 0, 0, int.MaxValue);
         var seeds = args.Number("--seeds", 1, 1, 10_000);
+        var parallel = args.Number("--parallel", 1, 0, 256);
         var faults = args.Option("--faults", "all")!;
         var options = new InterleavingOptions
         {
@@ -90,10 +94,16 @@ public static class InterleaveCommand
             Seed = (uint)seed,
             Iterations = iterations,
             Time = time is null ? null : ParseDuration(time),
+            Parallel = parallel == 0 ? Environment.ProcessorCount : parallel,
         };
 
         if (seeds > 1)
         {
+            if (settings.Parallel > 1)
+            {
+                throw new UsageException("--seeds measures one engine per seed; it does not combine with --parallel");
+            }
+
             return RunSeeds(options, settings, seeds, stdout);
         }
 
@@ -155,8 +165,11 @@ public static class InterleaveCommand
         var found = new List<InterleavingResult>();
         for (var i = 0; i < seeds; i++)
         {
-            var result = InterleavingExplorer.Explore(options, settings with { Seed = settings.Seed + (uint)i });
-            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {settings.Seed + (uint)i}: {InterleavingExplorer.Summary(result)}"));
+            // Coyote advances the seed by one per execution, so the seeds S, S+1, ... would explore nearly the same
+            // schedules shifted by one; seeds spread like the parallel engines' are independent samples.
+            var seed = InterleavingExplorer.SpreadSeed(settings.Seed, i);
+            var result = InterleavingExplorer.Explore(options, settings with { Seed = seed });
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {InterleavingExplorer.Summary(result)}"));
             if (result.BugFound)
             {
                 found.Add(result);

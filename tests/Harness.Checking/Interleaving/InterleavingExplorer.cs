@@ -43,6 +43,14 @@ public sealed record ExplorationSettings
     /// <summary>Scheduling steps per execution; the system always quiesces well below this.</summary>
     public uint MaxSteps { get; init; } = 3000;
 
+    /// <summary>
+    /// Coyote engines exploring side by side, each with its own seed and share of the iterations (see
+    /// <see cref="InterleavingExplorer.LaneSeed"/>). One engine runs one execution at a time on one core, so this is how
+    /// an exploration uses more cores. The outcome does not depend on timing when the budget is
+    /// <see cref="Iterations"/>: the bug reported is the one of the lowest-numbered engine that finds one.
+    /// </summary>
+    public int Parallel { get; init; } = 1;
+
     /// <summary>Parses a strategy name; throws <see cref="FormatException"/> listing the valid names otherwise.</summary>
     public static InterleavingStrategy ParseStrategy(string name) => name switch
     {
@@ -62,10 +70,11 @@ public sealed record ExplorationSettings
 /// <param name="BugFound">True when a property was violated (or the execution failed).</param>
 /// <param name="BugText">Coyote's text of the first bug, or null.</param>
 /// <param name="Property">The property the bug is about, or null when the text names none.</param>
-/// <param name="Iterations">Executions run, up to and including the one with the bug.</param>
+/// <param name="Iterations">Executions run by all engines, up to and including the one with the bug.</param>
 /// <param name="Elapsed">Wall-clock time of the exploration.</param>
 /// <param name="Trace">Coyote's reproducible trace of the bug, or null.</param>
 /// <param name="ReportFiles">The reports written (.txt, .trace, .dgml), if an output directory was given.</param>
+/// <param name="SchedulingSteps">Coyote's scheduling steps over all executions (scheduling decisions and controlled choices).</param>
 public sealed record InterleavingResult(
     bool BugFound,
     string? BugText,
@@ -73,7 +82,8 @@ public sealed record InterleavingResult(
     int Iterations,
     TimeSpan Elapsed,
     string? Trace,
-    IReadOnlyList<string> ReportFiles);
+    IReadOnlyList<string> ReportFiles,
+    long SchedulingSteps = 0);
 
 /// <summary>Runs the cluster of <see cref="ClusterTest"/> under Coyote's <see cref="TestingEngine"/>.</summary>
 public static class InterleavingExplorer
@@ -84,33 +94,117 @@ public static class InterleavingExplorer
     /// </summary>
     public static InterleavingResult Explore(InterleavingOptions options, ExplorationSettings settings, string? outputDirectory = null, string name = "interleave")
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Strategy != InterleavingStrategy.Portfolio)
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Parallel, 1);
+        if (settings.Parallel > 1 && options.Narration is not null)
         {
-            return Run(options, Configure(settings, settings.Strategy, settings.Seed, settings.Iterations, settings.Time), outputDirectory, name);
+            throw new ArgumentException("narration collects one engine's steps; explore with one engine to narrate", nameof(options));
         }
 
-        // Coyote 1.7.11 keeps its portfolio mode internal, so the portfolio is done here: short rounds that take turns
-        // among the four strategies, each round with its own seed derived from the root seed, until a bug or the budget ends.
-        const int RoundIterations = 25;
-        InterleavingStrategy[] strategies = [InterleavingStrategy.Prioritization, InterleavingStrategy.Random, InterleavingStrategy.Pct, InterleavingStrategy.Probabilistic];
         var clock = Stopwatch.StartNew();
-        var iterations = 0;
-        for (var round = 0; ; round++)
+        var count = settings.Time is null ? Math.Min(settings.Parallel, Math.Max(1, settings.Iterations)) : settings.Parallel;
+        var lanes = new Lane[count];
+        for (var k = 0; k < count; k++)
         {
-            var remaining = settings.Time is null ? settings.Iterations - iterations : RoundIterations;
-            if (remaining <= 0 || (settings.Time is { } limit && clock.Elapsed >= limit))
+            var share = settings.Time is null ? (settings.Iterations / count) + (k < settings.Iterations % count ? 1 : 0) : 0;
+            lanes[k] = new Lane(options, settings, LaneSeed(settings.Seed, k), share);
+        }
+
+        try
+        {
+            if (count == 1)
             {
-                return new InterleavingResult(false, null, null, iterations, clock.Elapsed, null, []);
+                lanes[0].Run();
+            }
+            else
+            {
+                RunSideBySide(lanes);
             }
 
-            var configuration = Configure(settings, strategies[round % strategies.Length], unchecked(settings.Seed + (uint)round), Math.Min(RoundIterations, remaining), null);
-            var result = Run(options, configuration, outputDirectory, name);
-            iterations += result.Iterations;
-            if (result.BugFound)
+            clock.Stop();
+            var iterations = lanes.Sum(l => l.Iterations);
+            var steps = lanes.Sum(l => l.Steps);
+            var winner = Array.Find(lanes, l => l.Bug is not null);
+            if (winner is null)
             {
-                return result with { Iterations = iterations, Elapsed = clock.Elapsed };
+                return new InterleavingResult(false, null, null, iterations, clock.Elapsed, null, [], steps);
             }
+
+            var files = new List<string>();
+            if (outputDirectory is not null)
+            {
+                Directory.CreateDirectory(outputDirectory);
+                if (winner.BugEngine!.TryEmitReports(outputDirectory, name, out var written))
+                {
+                    files.AddRange(written);
+                }
+            }
+
+            return new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, winner.BugEngine!.ReproducibleTrace, files, steps);
+        }
+        finally
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The <paramref name="index"/>-th seed spread from <paramref name="seed"/> (index 0 is the seed itself). Coyote adds
+    /// one to its seed for every execution, so neighbouring seeds would explore nearly the same schedules, one execution
+    /// apart; spreading them by the golden-ratio increment keeps the engines of a parallel exploration and the seeds of
+    /// a median measurement apart.
+    /// </summary>
+    public static uint SpreadSeed(uint seed, int index) => unchecked(seed + ((uint)index * 0x9E3779B9u));
+
+    /// <summary>The seed of engine <paramref name="lane"/> of a parallel exploration (<see cref="SpreadSeed"/>).</summary>
+    public static uint LaneSeed(uint seed, int lane) => SpreadSeed(seed, lane);
+
+    private static void RunSideBySide(Lane[] lanes)
+    {
+        var failures = new Exception?[lanes.Length];
+        var threads = new Thread[lanes.Length];
+        for (var k = 0; k < lanes.Length; k++)
+        {
+            var index = k;
+            threads[k] = new Thread(() =>
+            {
+                try
+                {
+                    lanes[index].Run();
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    failures[index] = ex;
+                }
+
+                if (lanes[index].Bug is not null || failures[index] is not null)
+                {
+                    // Engines after this one cannot win any more; engines before it still can, so they run on.
+                    for (var later = index + 1; later < lanes.Length; later++)
+                    {
+                        lanes[later].Stop();
+                    }
+                }
+            })
+            {
+                IsBackground = true,
+                Name = $"coyote engine {index}",
+            };
+            threads[k].Start();
+        }
+
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        if (Array.Find(failures, f => f is not null) is { } failure)
+        {
+            throw new InvalidOperationException("a Coyote engine failed", failure);
         }
     }
 
@@ -139,31 +233,16 @@ public static class InterleavingExplorer
     /// <summary>Replays a reproducible <paramref name="trace"/> written by <see cref="Explore"/> for the same <paramref name="options"/>.</summary>
     public static InterleavingResult Replay(InterleavingOptions options, string trace, string? outputDirectory = null, string name = "replay")
     {
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(trace);
         var configuration = Configuration.Create()
             .WithReproducibleTrace(trace)
             .WithTelemetryEnabled(false)
             .WithConsoleLoggingEnabled(false);
-        return Run(options, configuration, outputDirectory, name);
-    }
-
-    /// <summary>The command that replays a trace saved at <paramref name="tracePath"/>.</summary>
-    public static string ReplayCommand(InterleavingOptions options, string tracePath)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return $"harness interleave {options.ToArguments()} --replay {tracePath}";
-    }
-
-    private static InterleavingResult Run(InterleavingOptions options, Configuration configuration, string? outputDirectory, string name)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var iterations = 0;
         var clock = Stopwatch.StartNew();
-        using var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) => ClusterTest.Run(runtime, options));
-        engine.RegisterStartIterationCallBack(_ => iterations++);
+        using var engine = CreateEngine(options, configuration, out var iterations);
         engine.Run();
         clock.Stop();
-
         var report = engine.TestReport;
         var bug = report.NumOfFoundBugs > 0 ? report.BugReports.FirstOrDefault() ?? "unknown bug" : null;
         var files = new List<string>();
@@ -176,22 +255,140 @@ public static class InterleavingExplorer
             }
         }
 
-        return new InterleavingResult(
-            bug is not null,
-            bug,
-            bug is null ? null : ClusterProperties.PropertyOf(bug),
-            iterations,
-            clock.Elapsed,
-            bug is null ? null : engine.ReproducibleTrace,
-            files);
+        return new InterleavingResult(bug is not null, bug, bug is null ? null : ClusterProperties.PropertyOf(bug), iterations.Count, clock.Elapsed, bug is null ? null : engine.ReproducibleTrace, files, StepsOf(report));
     }
 
-    /// <summary>A one-line summary of <paramref name="result"/>.</summary>
+    /// <summary>The command that replays a trace saved at <paramref name="tracePath"/>.</summary>
+    public static string ReplayCommand(InterleavingOptions options, string tracePath)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return $"harness interleave {options.ToArguments()} --replay {tracePath}";
+    }
+
+    private static TestingEngine CreateEngine(InterleavingOptions options, Configuration configuration, out Counter iterations)
+    {
+        var counter = new Counter();
+        var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) => ClusterTest.Run(runtime, options));
+        engine.RegisterStartIterationCallBack(_ => counter.Count++);
+        iterations = counter;
+        return engine;
+    }
+
+    private static long StepsOf(TestReport report) => (long)report.TotalExploredFairSteps + report.TotalExploredUnfairSteps;
+
+    /// <summary>A summary line for <paramref name="result"/>.</summary>
     public static string Summary(InterleavingResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
+        var rate = result.Elapsed > TimeSpan.Zero ? result.Iterations / result.Elapsed.TotalSeconds : 0;
+        var steps = result.Iterations > 0 ? (double)result.SchedulingSteps / result.Iterations : 0;
+        var pace = string.Create(CultureInfo.InvariantCulture, $"{rate:F0} executions/s, {steps:F0} scheduling steps each");
         return result.BugFound
-            ? string.Create(CultureInfo.InvariantCulture, $"bug found after {result.Iterations} execution(s) in {result.Elapsed.TotalSeconds:F2}s: {result.BugText}")
-            : string.Create(CultureInfo.InvariantCulture, $"no bug in {result.Iterations} execution(s) in {result.Elapsed.TotalSeconds:F2}s");
+            ? string.Create(CultureInfo.InvariantCulture, $"bug found after {result.Iterations} execution(s) in {result.Elapsed.TotalSeconds:F2}s ({pace}): {result.BugText}")
+            : string.Create(CultureInfo.InvariantCulture, $"no bug in {result.Iterations} execution(s) in {result.Elapsed.TotalSeconds:F2}s ({pace})");
+    }
+
+    private sealed class Counter
+    {
+        public int Count { get; set; }
+    }
+
+    /// <summary>
+    /// One engine's share of an exploration: a single strategy, or the portfolio's rounds (Coyote 1.7.11 keeps its own
+    /// portfolio mode internal, so rounds of <see cref="RoundIterations"/> take turns among the four strategies here, each
+    /// with its own seed derived from the lane's). It keeps the engine that found a bug, for its trace and reports.
+    /// </summary>
+    private sealed class Lane(InterleavingOptions options, ExplorationSettings settings, uint seed, int iterations) : IDisposable
+    {
+        private const int RoundIterations = 25;
+
+        private static readonly InterleavingStrategy[] PortfolioStrategies =
+            [InterleavingStrategy.Prioritization, InterleavingStrategy.Random, InterleavingStrategy.Pct, InterleavingStrategy.Probabilistic];
+
+        private readonly Lock gate = new();
+        private TestingEngine? current;
+        private bool stopped;
+
+        public int Iterations { get; private set; }
+
+        public long Steps { get; private set; }
+
+        public string? Bug { get; private set; }
+
+        public TestingEngine? BugEngine { get; private set; }
+
+        public void Run()
+        {
+            var clock = Stopwatch.StartNew();
+            for (var round = 0; ; round++)
+            {
+                var portfolio = settings.Strategy == InterleavingStrategy.Portfolio;
+                int budget;
+                if (settings.Time is { } limit)
+                {
+                    if (clock.Elapsed >= limit)
+                    {
+                        return;
+                    }
+
+                    budget = portfolio ? RoundIterations : 0;
+                }
+                else
+                {
+                    budget = portfolio ? Math.Min(RoundIterations, iterations - Iterations) : iterations;
+                    if (budget <= 0)
+                    {
+                        return;
+                    }
+                }
+
+                var configuration = portfolio
+                    ? Configure(settings, PortfolioStrategies[round % PortfolioStrategies.Length], unchecked(seed + (uint)round), budget, null)
+                    : Configure(settings, settings.Strategy, seed, budget, settings.Time);
+                var engine = CreateEngine(options, configuration, out var counter);
+                lock (gate)
+                {
+                    if (stopped)
+                    {
+                        engine.Dispose();
+                        return;
+                    }
+
+                    current = engine;
+                }
+
+                engine.Run();
+                lock (gate)
+                {
+                    current = null;
+                }
+
+                Iterations += counter.Count;
+                Steps += StepsOf(engine.TestReport);
+                if (engine.TestReport.NumOfFoundBugs > 0)
+                {
+                    Bug = engine.TestReport.BugReports.FirstOrDefault() ?? "unknown bug";
+                    BugEngine = engine;
+                    return;
+                }
+
+                engine.Dispose();
+                if (!portfolio)
+                {
+                    return;
+                }
+            }
+        }
+
+        public void Stop()
+        {
+            lock (gate)
+            {
+                stopped = true;
+                current?.Stop();
+            }
+        }
+
+        public void Dispose() => BugEngine?.Dispose();
     }
 }
