@@ -7,7 +7,8 @@ namespace Harness.Benchmarks;
 /// <summary>
 /// Schedules per second of the Coyote interleaving harness on the correct design (target-incarnation), so no bug cuts
 /// an exploration short: one invocation explores <see cref="Schedules"/> executions, and BenchmarkDotNet reports the
-/// time per execution.
+/// time per execution. With two engines the executions are shared between them, so the time per execution is the
+/// exploration's wall-clock rate on this machine.
 /// </summary>
 [MemoryDiagnoser]
 public class InterleavingBenchmarks
@@ -20,13 +21,17 @@ public class InterleavingBenchmarks
     [Params("none", "all")]
     public string Faults { get; set; } = "all";
 
+    /// <summary>Coyote engines side by side (one execution at a time each).</summary>
+    [Params(1, 2)]
+    public int Engines { get; set; } = 1;
+
     /// <summary>Explores <see cref="Schedules"/> executions with the prioritization strategy.</summary>
     [Benchmark(OperationsPerInvoke = Schedules)]
     public int ExploreTargetIncarnation()
     {
         var result = InterleavingExplorer.Explore(
             options with { Faults = FaultKindNames.Parse(Faults) },
-            new ExplorationSettings { Seed = 1, Iterations = Schedules });
+            new ExplorationSettings { Seed = 1, Iterations = Schedules, Parallel = Engines });
         return result.BugFound ? throw new InvalidOperationException(result.BugText) : result.Iterations;
     }
 }

@@ -78,6 +78,23 @@ public sealed class ArgReader
         return value;
     }
 
+    /// <summary>Takes a seed: a whole number from 0 to <see cref="uint.MaxValue"/>, or returns the default.</summary>
+    public uint Seed(string name, uint fallback)
+    {
+        var text = Option(name);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new UsageException($"{name} takes a whole number from 0 to {uint.MaxValue}, got '{text}'");
+        }
+
+        return value;
+    }
+
     /// <summary>Takes a flag.</summary>
     public bool Flag(string name)
     {

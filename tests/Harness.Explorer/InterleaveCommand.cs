@@ -54,7 +54,7 @@ public static class InterleaveCommand
         var iterations = args.Number("--iterations", 1000, 1, int.MaxValue);
         var time = args.Option("--time");
         var strategy = args.Option("--strategy", "prioritization")!;
-        var seed = args.Number("--seed", 0, 0, int.MaxValue);
+        var seed = args.Seed("--seed", 0);
         var seeds = args.Number("--seeds", 1, 1, 10_000);
         var parallel = args.Number("--parallel", 1, 0, 256);
         var faults = args.Option("--faults", "all")!;
@@ -91,7 +91,7 @@ public static class InterleaveCommand
         var settings = new ExplorationSettings
         {
             Strategy = ExplorationSettings.ParseStrategy(strategy),
-            Seed = (uint)seed,
+            Seed = seed,
             Iterations = iterations,
             Time = time is null ? null : ParseDuration(time),
             Parallel = parallel == 0 ? Environment.ProcessorCount : parallel,
@@ -165,8 +165,8 @@ public static class InterleaveCommand
         var found = new List<InterleavingResult>();
         for (var i = 0; i < seeds; i++)
         {
-            // Coyote advances the seed by one per execution, so the seeds S, S+1, ... would explore nearly the same
-            // schedules shifted by one; seeds spread like the parallel engines' are independent samples.
+            // Coyote's random generator advances its seed by one per execution, so neighbouring root seeds draw
+            // overlapping random streams and are not independent samples; spread seeds are.
             var seed = InterleavingExplorer.SpreadSeed(settings.Seed, i);
             var result = InterleavingExplorer.Explore(options, settings with { Seed = seed });
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {InterleavingExplorer.Summary(result)}"));

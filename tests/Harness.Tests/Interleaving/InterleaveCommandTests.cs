@@ -17,6 +17,10 @@ public sealed class InterleaveCommandTests : IDisposable
     [InlineData("interleave", "--design", "target", "--faults", "meteor")]
     [InlineData("interleave", "--design", "target", "--strategy", "dfs")]
     [InlineData("interleave", "--design", "target", "--time", "soon")]
+    [InlineData("interleave", "--design", "target", "--seed", "-1")]
+    [InlineData("interleave", "--design", "target", "--seed", "4294967296")]
+    [InlineData("interleave", "--design", "target", "--parallel", "-1")]
+    [InlineData("interleave", "--design", "target", "--seeds", "3", "--parallel", "2")]
     public void Run_BadUsage_ExitsTwo(params string[] args) => Assert.Equal(2, Run(args).Code);
 
     [Fact]
@@ -69,5 +73,17 @@ public sealed class InterleaveCommandTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Contains("no bug in 20 execution(s)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_SpreadSeedsAndTwoEngines_AcceptTheWholeSeedRange()
+    {
+        var (code, output, _) = Run(
+            "interleave", "--design", "target-incarnation", "--faults", "none", "--iterations", "6", "--parallel", "2",
+            "--seed", "4294967295", "--out", outputDirectory);
+
+        Assert.Equal(0, code);
+        Assert.Contains("--seed 4294967295", output, StringComparison.Ordinal);
+        Assert.Contains("no bug in 6 execution(s)", output, StringComparison.Ordinal);
     }
 }

@@ -146,4 +146,39 @@ public sealed class InterleavingTests : IDisposable
         Assert.Equal(found.BugText, replayed.BugText);
         Assert.Contains("--replay " + tracePath, InterleavingExplorer.ReplayCommand(options, tracePath), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Explore_TwoEnginesSideBySide_ReportTheFirstEnginesBugWhateverTheTiming()
+    {
+        var options = Window with { Design = AgentDesign.KeepGoing };
+        var settings = WindowBudget with { Parallel = 2 };
+
+        var first = InterleavingExplorer.Explore(options, settings, Path.Combine(outputDirectory, "first"));
+        var second = InterleavingExplorer.Explore(options, settings, Path.Combine(outputDirectory, "second"));
+
+        Assert.True(first.BugFound, InterleavingExplorer.Summary(first));
+        Assert.Equal(first.Trace, second.Trace);
+        Assert.Equal(first.BugText, InterleavingExplorer.Replay(options, first.Trace!).BugText);
+    }
+
+    [Fact]
+    public void Explore_TwoEnginesOnTheCorrectDesign_ShareTheBudgetExactly()
+    {
+        var options = Window with { Design = AgentDesign.TargetIncarnation };
+
+        var result = InterleavingExplorer.Explore(options, WindowBudget with { Iterations = 41, Parallel = 2 });
+
+        Assert.False(result.BugFound, result.BugText);
+        Assert.Equal(41, result.Iterations);
+    }
+
+    [Fact]
+    public void SpreadSeed_KeepsTheRootSeedFirstAndSpreadsTheOthers()
+    {
+        Assert.Equal(7u, InterleavingExplorer.SpreadSeed(7, 0));
+        var seeds = Enumerable.Range(0, 64).Select(i => InterleavingExplorer.SpreadSeed(7, i)).Order().ToArray();
+
+        // Coyote uses seed + n for the n-th execution, so spread seeds stay far apart.
+        Assert.All(seeds.Zip(seeds.Skip(1)), pair => Assert.True(pair.Second - pair.First > 1_000_000, $"{pair.First} and {pair.Second}"));
+    }
 }
