@@ -274,7 +274,7 @@ public sealed class ImplCluster
                     events.AddRange(Execute(new ScenarioCommand(0, k, a)).Events);
                 }
 
-                while (agent.Status == AgentStatus.Connected && Transport.InFlight(agent.Name).Count > 0)
+                while (agent.Status == AgentStatus.Connected && Transport.InFlightCount(agent.Name) > 0)
                 {
                     events.AddRange(Execute(new ScenarioCommand(0, CommandKind.Deliver, a)).Events);
                 }
@@ -285,7 +285,22 @@ public sealed class ImplCluster
     }
 
     /// <summary>Observes the implementation in the model's vocabulary, reading the files back through each disk's port.</summary>
-    public Observation Observe() => new([.. Agents.Select(ObserveAgent)]);
+    public Observation Observe() => Snapshot().ToObservation();
+
+    /// <summary>
+    /// Captures what <see cref="Observe"/> shows without writing it as text: the sets themselves, the checkpoint files read
+    /// back through each disk's port and decoded, and the volume directories listed there.
+    /// </summary>
+    public ImplSnapshot Snapshot()
+    {
+        var agents = new ImplAgentSnapshot[Agents.Count];
+        for (var i = 0; i < agents.Length; i++)
+        {
+            agents[i] = SnapshotAgent(Agents[i]);
+        }
+
+        return new ImplSnapshot(agents, agentIncarnations);
+    }
 
     /// <summary>The agent's work directory as lines: directories, task data, and checkpoints decoded.</summary>
     public IReadOnlyList<string> Tree(ImplAgent agent)
@@ -302,7 +317,7 @@ public sealed class ImplCluster
 
             var path = entry.Split(' ')[1];
             lines.Add(path.StartsWith(AgentLayout.MetaDirectory + "/", StringComparison.Ordinal)
-                ? $"{path} = {ReadCheckpoint(agent.Disk, path)}"
+                ? $"{path} = {CheckpointText(agent.Disk, path)}"
                 : $"{path} = '{Encoding.UTF8.GetString(agent.Disk.ReadFile(path))}'");
         }
 
@@ -416,7 +431,7 @@ public sealed class ImplCluster
             throw Error(command, $"'{command}' cannot happen now: a task can only be launched on an agent that is up and connected");
         }
 
-        if (Transport.InFlight(agent.Name).Count > 0)
+        if (Transport.InFlightCount(agent.Name) > 0)
         {
             throw Error(command, $"'{command}' cannot happen now: messages sent before the launch are still in flight (deliver them first)");
         }
@@ -457,7 +472,7 @@ public sealed class ImplCluster
 
         var desired = ((CheckpointResourcesMessage)message).Resources;
         var infoBefore = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
-        var memoryBefore = SetText.Of(agent.Process!.Resources, agentIncarnations);
+        var memoryBefore = agent.Process!.Resources;
         events?.Add($"impl: agent receives CheckpointResources {SetText.Of(desired, agentIncarnations)}");
         agent.Steps.Active = true;
         ScenarioCommand? fired;
@@ -487,12 +502,14 @@ public sealed class ImplCluster
         if (!powerLoss)
         {
             // A crash keeps every completed write, so the checkpoint must be the old set or the new one, never a mix.
+            // Compared as the observation's text, as everywhere else.
             var info = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
-            var allowed = new[] { infoBefore, memoryBefore, SetText.Of(desired, agentIncarnations) };
-            if (!allowed.Contains(info))
+            if (!info.SameText(infoBefore, agentIncarnations) &&
+                !info.SameText(CheckpointRead.Of(memoryBefore), agentIncarnations) &&
+                !info.SameText(CheckpointRead.Of(desired), agentIncarnations))
             {
                 violations.Add(new ImplViolation(PropertyId.AtomicCheckpoint,
-                    $"resources.info holds {info}: neither the previous checkpoint {infoBefore} nor the message's set {allowed[2]}"));
+                    $"resources.info holds {info.Text(agentIncarnations)}: neither the previous checkpoint {infoBefore.Text(agentIncarnations)} nor the message's set {SetText.Of(desired, agentIncarnations)}"));
             }
         }
     }
@@ -586,8 +603,8 @@ public sealed class ImplCluster
 
         agent.Simulated!.PowerLoss(keepMetadata ? PowerLossMode.KeepMetadata : PowerLossMode.Drop);
         var info = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
-        events?.Add($"impl: disk after power loss: resources.info {info}, resources.target {ReadCheckpoint(agent.Disk, AgentLayout.TargetFile)}");
-        if (info == AgentObservation.Unparseable)
+        events?.Add($"impl: disk after power loss: resources.info {info.Text(agentIncarnations)}, resources.target {CheckpointText(agent.Disk, AgentLayout.TargetFile)}");
+        if (info.Kind == CheckpointReadKind.Unparseable)
         {
             violations.Add(new ImplViolation(PropertyId.AtomicCheckpoint, "resources.info does not parse after the power loss"));
         }
@@ -595,7 +612,7 @@ public sealed class ImplCluster
 
     private void Kill(ImplAgent agent, List<string>? events, string what)
     {
-        var lost = Transport.InFlight(agent.Name).Count;
+        var lost = Transport.InFlightCount(agent.Name);
         Transport.Break(agent.Name);
         agent.Process = null;
         agent.Status = AgentStatus.Down;
@@ -604,7 +621,7 @@ public sealed class ImplCluster
 
     private bool IsConverged(ImplAgent agent)
     {
-        if (agent.Status != AgentStatus.Connected || !Master.IsConnected(agent.Name) || Transport.InFlight(agent.Name).Count > 0)
+        if (agent.Status != AgentStatus.Connected || !Master.IsConnected(agent.Name) || Transport.InFlightCount(agent.Name) > 0)
         {
             return false;
         }
@@ -619,51 +636,49 @@ public sealed class ImplCluster
                directories.SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal));
     }
 
-    private AgentObservation ObserveAgent(ImplAgent agent)
+    private ImplAgentSnapshot SnapshotAgent(ImplAgent agent)
     {
         var up = agent.Status is AgentStatus.Connected or AgentStatus.Disconnected;
-        return new AgentObservation(
+        return new ImplAgentSnapshot(
             agent.Name,
-            SetText.Of(Master.ViewWithIncarnations(agent.Name), incarnations: true),
+            Master.ViewWithIncarnations(agent.Name),
             Master.IsConnected(agent.Name),
-            [.. Transport.InFlight(agent.Name).Select(m => m is CheckpointResourcesMessage c ? SetText.Of(c.Resources, agentIncarnations) : m.ToString())],
+            Transport.InFlight(agent.Name),
             agent.Status,
-            up ? SetText.Of(agent.Process!.Resources, agentIncarnations) : null,
+            up ? agent.Process!.Resources : null,
             ReadCheckpoint(agent.Disk, AgentLayout.InfoFile),
             ReadCheckpoint(agent.Disk, AgentLayout.TargetFile),
-            [.. VolumeDirectories(agent.Disk).Select(d => Observation.VolumeEntry(d.Role, d.Id, d.Data)).Order(StringComparer.Ordinal)]);
+            VolumeDirectories(agent.Disk));
     }
 
-    private string ReadCheckpoint(IFileSystem disk, string path)
-    {
-        try
-        {
-            return ReadSet(disk, path) is { } set ? SetText.Of(set, agentIncarnations) : AgentObservation.Absent;
-        }
-        catch (CorruptCheckpointException)
-        {
-            return AgentObservation.Unparseable;
-        }
-    }
+    private static CheckpointRead ReadCheckpoint(IFileSystem disk, string path) =>
+        !disk.FileExists(path) ? CheckpointRead.Absent
+        : DecodedCheckpoints.TryDecode(disk.ReadFile(path), path, out var set) ? CheckpointRead.Of(set)
+        : CheckpointRead.Unparseable;
+
+    private string CheckpointText(IFileSystem disk, string path) => ReadCheckpoint(disk, path).Text(agentIncarnations);
 
     private static ResourceSet? ReadSet(IFileSystem disk, string path) =>
         disk.FileExists(path) ? DecodedCheckpoints.Decode(disk.ReadFile(path), path) : null;
 
-    private static IEnumerable<(string Role, string Id, long Data)> VolumeDirectories(IFileSystem disk)
+    private static VolumeDirectory[] VolumeDirectories(IFileSystem disk)
     {
         if (!disk.DirectoryExists(AgentLayout.VolumesRoot))
         {
-            yield break;
+            return [];
         }
 
+        List<VolumeDirectory>? found = null;
         foreach (var role in disk.ListDirectories(AgentLayout.VolumesRoot))
         {
-            var rolePath = WorkPath.Combine(AgentLayout.VolumesRoot, role);
+            var rolePath = AgentLayout.VolumesRoot + "/" + role;
             foreach (var id in disk.ListDirectories(rolePath))
             {
-                yield return (role, id, LogicalStepFileSystem.DataIncarnation(disk, WorkPath.Combine(rolePath, id)));
+                (found ??= []).Add(new VolumeDirectory(role, id, LogicalStepFileSystem.DataIncarnation(disk, rolePath + "/" + id)));
             }
         }
+
+        return found is null ? [] : [.. found];
     }
 
     private void RequireSimulatedFor(ScenarioCommand command, ImplAgent agent)
