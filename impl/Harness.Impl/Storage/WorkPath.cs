@@ -21,18 +21,41 @@ public static class WorkPath
             return;
         }
 
-        foreach (var segment in path.Split('/'))
+        // The segments as path.Split('/') gives them, without the copies: each must be non-empty, not "." or "..", and free of NUL.
+        var rest = path.AsSpan();
+        while (true)
         {
-            if (segment.Length == 0 || segment is "." or ".." || segment.Contains('\0', StringComparison.Ordinal))
+            var slash = rest.IndexOf('/');
+            var segment = slash < 0 ? rest : rest[..slash];
+            if (segment.Length == 0 || segment is "." or ".." || segment.Contains('\0'))
             {
                 throw new PathOutsideWorkDirectoryException($"Path '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not confined to the work directory");
             }
+
+            if (slash < 0)
+            {
+                return;
+            }
+
+            rest = rest[(slash + 1)..];
         }
     }
 
     /// <summary>Joins segments with '/', skipping the empty root.</summary>
-    public static string Combine(params string[] segments) =>
-        string.Join('/', segments.Where(s => s.Length > 0));
+    public static string Combine(params string[] segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var joined = string.Empty;
+        foreach (var segment in segments)
+        {
+            if (segment.Length > 0)
+            {
+                joined = joined.Length == 0 ? segment : string.Concat(joined, "/", segment);
+            }
+        }
+
+        return joined;
+    }
 
     /// <summary>The parent of <paramref name="path"/> ("" for a top-level entry).</summary>
     public static string Parent(string path)
