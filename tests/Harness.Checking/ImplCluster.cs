@@ -105,7 +105,13 @@ public sealed class ImplCluster
         AgentDesign = design.ToAgentDesign();
         agentIncarnations = design.UsesIncarnations();
         Master = new Master(Transport, ModelRunner.ScenarioCapacity, sendIncarnations: agentIncarnations);
-        var count = ModelRunner.Dimension(scenario).Bounds.Agents;
+        // As many agents as ModelRunner.Dimension gives the model: the highest agent a line names, at least one.
+        var count = 1;
+        foreach (var c in scenario.Commands)
+        {
+            count = Math.Max(count, c.Agent + 1);
+        }
+
         var agents = new List<ImplAgent>();
         for (var a = 0; a < count; a++)
         {
@@ -214,7 +220,7 @@ public sealed class ImplCluster
         var events = options.Narrate ? new List<string>() : null;
         var violations = new List<ImplViolation>();
         agent.Steps.Events = events;
-        agent.Faults.StepObserver = events is null ? null : s => events?.Add($"impl fs: {s.Op.ToString().ToLowerInvariant()} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
+        agent.Faults.StepObserver = events is null ? null : s => events?.Add($"impl fs: {OpName(s.Op)} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
         try
         {
             string? rejected = null;
@@ -559,12 +565,17 @@ public sealed class ImplCluster
     private void Register(ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         // recover-before-register, from the disk alone: the directories are the committed volumes and no target is pending.
-        var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
-        var committed = (info ?? ResourceSet.Empty).Volumes.Select(v => $"{v.Role}/{v.Id}").ToHashSet(StringComparer.Ordinal);
-        var existing = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").ToHashSet(StringComparer.Ordinal);
+        var info = ReadSet(agent.Disk, AgentLayout.InfoFile) ?? ResourceSet.Empty;
+        var directories = VolumeDirectories(agent.Disk);
         var problems = new List<string>();
-        problems.AddRange(existing.Except(committed).Order(StringComparer.Ordinal).Select(v => $"{v} exists but is not checkpointed"));
-        problems.AddRange(committed.Except(existing).Order(StringComparer.Ordinal).Select(v => $"{v} is checkpointed but missing"));
+        if (!SameVolumeNames(directories, info.Volumes))
+        {
+            var committed = info.Volumes.Select(v => $"{v.Role}/{v.Id}").ToHashSet(StringComparer.Ordinal);
+            var existing = directories.Select(d => $"{d.Role}/{d.Id}").ToHashSet(StringComparer.Ordinal);
+            problems.AddRange(existing.Except(committed).Order(StringComparer.Ordinal).Select(v => $"{v} exists but is not checkpointed"));
+            problems.AddRange(committed.Except(existing).Order(StringComparer.Ordinal).Select(v => $"{v} is checkpointed but missing"));
+        }
+
         if (agent.Disk.FileExists(AgentLayout.TargetFile))
         {
             problems.Add("a target file is pending");
@@ -628,12 +639,65 @@ public sealed class ImplCluster
 
         var view = Master.View(agent.Name);
         var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
-        var directories = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal);
+        var directories = VolumeDirectories(agent.Disk);
         return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) &&
                // An absent checkpoint is the empty set (docs/semantics.md), as the model reads it.
                (info ?? ResourceSet.Empty).SameAs(view, AgentDesign.Identity) &&
                !agent.Disk.FileExists(AgentLayout.TargetFile) &&
-               directories.SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal));
+               (SameVolumeNames(directories, view.Volumes) ||
+                directories.Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal)
+                    .SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal)));
+    }
+
+    /// <summary>
+    /// True when the directories and the volumes have the same role/id names, as many of each: every directory names a
+    /// volume, every volume a directory, and there are as many of both (a listing's directories are distinct). When false,
+    /// the callers compare the names as written.
+    /// </summary>
+    private static bool SameVolumeNames(VolumeDirectory[] directories, ImmutableSortedSet<Volume> volumes)
+    {
+        if (directories.Length != volumes.Count)
+        {
+            return false;
+        }
+
+        foreach (var d in directories)
+        {
+            var found = false;
+            foreach (var v in volumes)
+            {
+                if (v.Role == d.Role && v.Id == d.Id)
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        foreach (var v in volumes)
+        {
+            var found = false;
+            foreach (var d in directories)
+            {
+                if (v.Role == d.Role && v.Id == d.Id)
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private ImplAgentSnapshot SnapshotAgent(ImplAgent agent)
@@ -696,6 +760,17 @@ public sealed class ImplCluster
             throw Error(command, $"'{command}' cannot happen now: agent is {Describe(agent.Status)}");
         }
     }
+
+    // FsOp's name in lower case, as narrated.
+    private static string OpName(FsOp op) => op switch
+    {
+        FsOp.Mkdir => "mkdir",
+        FsOp.Rmdir => "rmdir",
+        FsOp.Write => "write",
+        FsOp.Rename => "rename",
+        FsOp.Fsync => "fsync",
+        _ => op.ToString().ToLowerInvariant(),
+    };
 
     private static string Describe(AgentStatus status) => status switch
     {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Harness.Impl.Messaging;
@@ -396,12 +397,18 @@ public sealed class Agent
         {
             return body();
         }
-        catch
+        catch (Exception) when (Die())
         {
-            // Whatever escapes (an exit, a simulated crash, a bug) ends this life of the agent.
-            dead = true;
-            throw;
+            throw new UnreachableException();
         }
+    }
+
+    // Whatever escapes (an exit, a simulated crash, a bug) ends this life of the agent. Marking it from an exception
+    // filter that declines the exception lets it pass on unchanged, without being caught and thrown a second time.
+    private bool Die()
+    {
+        dead = true;
+        return false;
     }
 
     private void EnsureRunning()
