@@ -732,17 +732,25 @@ public sealed class ImplCluster
             return [];
         }
 
-        List<VolumeDirectory>? found = null;
+        VolumeDirectory[] found = [];
         foreach (var role in disk.ListDirectories(AgentLayout.VolumesRoot))
         {
             var rolePath = AgentLayout.VolumesRoot + "/" + role;
-            foreach (var id in disk.ListDirectories(rolePath))
+            var ids = disk.ListDirectories(rolePath);
+            if (ids.Count == 0)
             {
-                (found ??= []).Add(new VolumeDirectory(role, id, LogicalStepFileSystem.DataIncarnation(disk, rolePath + "/" + id)));
+                continue;
+            }
+
+            var at = found.Length;
+            Array.Resize(ref found, at + ids.Count);
+            foreach (var id in ids)
+            {
+                found[at++] = new VolumeDirectory(role, id, LogicalStepFileSystem.DataIncarnation(disk, rolePath + "/" + id));
             }
         }
 
-        return found is null ? [] : [.. found];
+        return found;
     }
 
     private void RequireSimulatedFor(ScenarioCommand command, ImplAgent agent)

@@ -212,7 +212,7 @@ public sealed class SimulatedFileSystem : IFileSystem
     // The next segment of a path every public method has confined first (WorkPath.EnsureConfined), so none is empty.
     private static ReadOnlySpan<char> NextSegment(ref ReadOnlySpan<char> rest)
     {
-        var slash = rest.IndexOf('/');
+        var slash = WorkPath.IndexOfSeparator(rest);
         if (slash < 0)
         {
             var last = rest;
@@ -228,11 +228,11 @@ public sealed class SimulatedFileSystem : IFileSystem
     // WorkPath.Parent and WorkPath.Name without the copies.
     private static ReadOnlySpan<char> ParentOf(string path)
     {
-        var slash = path.LastIndexOf('/');
+        var slash = WorkPath.LastIndexOfSeparator(path);
         return slash < 0 ? ReadOnlySpan<char>.Empty : path.AsSpan(0, slash);
     }
 
-    private static ReadOnlySpan<char> NameOf(string path) => path.AsSpan(path.LastIndexOf('/') + 1);
+    private static ReadOnlySpan<char> NameOf(string path) => path.AsSpan(WorkPath.LastIndexOfSeparator(path) + 1);
 
     private static void RequireNotRoot(string path, string verb)
     {

@@ -21,24 +21,57 @@ public static class WorkPath
             return;
         }
 
-        // The segments as path.Split('/') gives them, without the copies: each must be non-empty, not "." or "..", and free of NUL.
-        var rest = path.AsSpan();
-        while (true)
+        // The segments as path.Split('/') gives them, scanned in place (paths are short, so one scalar pass is cheapest):
+        // each must be non-empty, not "." or "..", and free of NUL.
+        var start = 0;
+        for (var i = 0; i <= path.Length; i++)
         {
-            var slash = rest.IndexOf('/');
-            var segment = slash < 0 ? rest : rest[..slash];
-            if (segment.Length == 0 || segment is "." or ".." || segment.Contains('\0'))
+            if (i == path.Length || path[i] == '/')
             {
-                throw new PathOutsideWorkDirectoryException($"Path '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not confined to the work directory");
-            }
+                var length = i - start;
+                if (length == 0 || (path[start] == '.' && (length == 1 || (length == 2 && path[start + 1] == '.'))))
+                {
+                    throw Outside(path);
+                }
 
-            if (slash < 0)
+                start = i + 1;
+            }
+            else if (path[i] == '\0')
             {
-                return;
+                throw Outside(path);
             }
-
-            rest = rest[(slash + 1)..];
         }
+    }
+
+    private static PathOutsideWorkDirectoryException Outside(string path) =>
+        new($"Path '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not confined to the work directory");
+
+    /// <summary>The index of the first '/' in <paramref name="path"/>, or -1 (a scalar scan: paths are short).</summary>
+    internal static int IndexOfSeparator(ReadOnlySpan<char> path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '/')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index of the last '/' in <paramref name="path"/>, or -1.</summary>
+    internal static int LastIndexOfSeparator(ReadOnlySpan<char> path)
+    {
+        for (var i = path.Length - 1; i >= 0; i--)
+        {
+            if (path[i] == '/')
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Joins segments with '/', skipping the empty root.</summary>
@@ -61,7 +94,7 @@ public static class WorkPath
     public static string Parent(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var slash = path.LastIndexOf('/');
+        var slash = LastIndexOfSeparator(path);
         return slash < 0 ? Root : path[..slash];
     }
 
@@ -69,7 +102,7 @@ public static class WorkPath
     public static string Name(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return path[(path.LastIndexOf('/') + 1)..];
+        return path[(LastIndexOfSeparator(path) + 1)..];
     }
 
     /// <summary><paramref name="path"/> and each of its ancestors below the root, shallowest first.</summary>
