@@ -15,7 +15,7 @@ namespace Harness.Checking;
 /// a checkpoint) makes <see cref="Agrees"/> answer false, and the caller then compares the written text, as it does
 /// for any other mismatch: a false answer is never a verdict on its own.
 /// </summary>
-internal sealed class StructuralComparison
+public sealed class StructuralComparison
 {
     private const ulong Unencodable = ulong.MaxValue;
 
@@ -30,6 +30,7 @@ internal sealed class StructuralComparison
     private readonly Dictionary<ResourceSet, ulong> withIncarnations = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<ResourceSet, ulong> withoutIncarnations = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Prepares the comparison for the model of one scenario (its layout, names and design).</summary>
     public StructuralComparison(Semantics semantics)
     {
         ArgumentNullException.ThrowIfNull(semantics);
