@@ -421,10 +421,14 @@ public sealed class ImplCluster
             return result.Error;
         }
 
-        var sent = SetText.Of(Master.View(agent.Name), agentIncarnations);
-        events?.Add(Transport.IsAlive(agent.Name)
-            ? $"impl: master accepts {operation}, sends CheckpointResources {sent}"
-            : $"impl: master accepts {operation}; CheckpointResources {sent} is lost, the connection is dead");
+        if (events is not null)
+        {
+            var sent = SetText.Of(Master.View(agent.Name), agentIncarnations);
+            events.Add(Transport.IsAlive(agent.Name)
+                ? $"impl: master accepts {operation}, sends CheckpointResources {sent}"
+                : $"impl: master accepts {operation}; CheckpointResources {sent} is lost, the connection is dead");
+        }
+
         return null;
     }
 
