@@ -158,13 +158,22 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
             throw new SimulatedCrashException($"'{p.Arm}' fires after the step");
         }
 
-        if (!Active || Classify(op, path, destination) is not { } step)
+        if (!Active || Armed.Count == 0 || Classify(op, path, destination) is not { } step)
         {
             return;
         }
 
         // The earliest step some armed fault names fires; the fault armed first wins a tie (as in the model).
-        var arm = Armed.FirstOrDefault(a => a.Step == step);
+        ScenarioCommand? arm = null;
+        foreach (var a in Armed)
+        {
+            if (a.Step == step)
+            {
+                arm = a;
+                break;
+            }
+        }
+
         if (arm is null)
         {
             return;

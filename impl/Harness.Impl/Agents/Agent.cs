@@ -317,12 +317,12 @@ public sealed class Agent
                 // In recovery an earlier life may have created any level and crashed before its fsync, so every level's
                 // parent is synced; in an update only the levels this mkdir creates need it (the rest were made durable
                 // by the update that created them, or else a target is pending and recovery syncs them).
-                var created = recovering ? levels : levels.Where(l => !fileSystem.DirectoryExists(l)).ToList();
+                var created = recovering ? levels : [.. levels.Where(l => !fileSystem.DirectoryExists(l))];
                 fileSystem.CreateDirectory(path);
                 // Deepest first, so no durable entry points at a directory whose own entries are not yet durable.
-                foreach (var level in mistakes.SkipDirectoryFsync ? [] : created.Reverse())
+                for (var i = mistakes.SkipDirectoryFsync ? -1 : created.Count - 1; i >= 0; i--)
                 {
-                    fileSystem.FsyncDirectory(WorkPath.Parent(level));
+                    fileSystem.FsyncDirectory(WorkPath.Parent(created[i]));
                 }
             }
         });
