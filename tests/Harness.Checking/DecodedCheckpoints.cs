@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Harness.Impl.Resources;
 
 namespace Harness.Checking;
@@ -6,30 +7,43 @@ namespace Harness.Checking;
 /// <summary>
 /// Decodes checkpoint files for observations, remembering what each distinct content decoded to. The harness reads
 /// both checkpoint files after every scenario line, and across thousands of generated scenarios the same few contents
-/// come back again and again; decoding is the implementation's own strict codec, and a file that does not decode is
-/// never remembered, so every corrupt file still raises its error.
+/// come back again and again. Decoding is the implementation's own strict codec, which is deterministic; a content it
+/// refuses is remembered as refused, and <see cref="Decode"/> runs the codec on it again so the caller gets its error.
 /// </summary>
 internal static class DecodedCheckpoints
 {
     private const int MaxRemembered = 4096;
 
-    private static readonly ConcurrentDictionary<byte[], ResourceSet> Remembered = new(ByteContent.Instance);
+    private static readonly ConcurrentDictionary<byte[], ResourceSet?> Remembered = new(ByteContent.Instance);
 
-    public static ResourceSet Decode(byte[] content, string path)
+    /// <summary>The set <paramref name="content"/> decodes to; throws <see cref="CorruptCheckpointException"/> when the codec refuses it.</summary>
+    public static ResourceSet Decode(byte[] content, string path) =>
+        TryDecode(content, path, out var set) ? set : CheckpointCodec.Decode(content, path);
+
+    /// <summary>Decodes <paramref name="content"/>; false when the codec refuses it.</summary>
+    public static bool TryDecode(byte[] content, string path, [NotNullWhen(true)] out ResourceSet? set)
     {
-        if (Remembered.TryGetValue(content, out var set))
+        if (Remembered.TryGetValue(content, out set))
         {
-            return set;
+            return set is not null;
         }
 
-        set = CheckpointCodec.Decode(content, path);
+        try
+        {
+            set = CheckpointCodec.Decode(content, path);
+        }
+        catch (CorruptCheckpointException)
+        {
+            set = null;
+        }
+
         if (Remembered.Count >= MaxRemembered)
         {
             Remembered.Clear();
         }
 
         Remembered.TryAdd(content, set);
-        return set;
+        return set is not null;
     }
 
     private sealed class ByteContent : IEqualityComparer<byte[]>

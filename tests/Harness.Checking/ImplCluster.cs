@@ -105,7 +105,13 @@ public sealed class ImplCluster
         AgentDesign = design.ToAgentDesign();
         agentIncarnations = design.UsesIncarnations();
         Master = new Master(Transport, ModelRunner.ScenarioCapacity, sendIncarnations: agentIncarnations);
-        var count = ModelRunner.Dimension(scenario).Bounds.Agents;
+        // As many agents as ModelRunner.Dimension gives the model: the highest agent a line names, at least one.
+        var count = 1;
+        foreach (var c in scenario.Commands)
+        {
+            count = Math.Max(count, c.Agent + 1);
+        }
+
         var agents = new List<ImplAgent>();
         for (var a = 0; a < count; a++)
         {
@@ -214,7 +220,7 @@ public sealed class ImplCluster
         var events = options.Narrate ? new List<string>() : null;
         var violations = new List<ImplViolation>();
         agent.Steps.Events = events;
-        agent.Faults.StepObserver = events is null ? null : s => events?.Add($"impl fs: {s.Op.ToString().ToLowerInvariant()} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
+        agent.Faults.StepObserver = events is null ? null : s => events?.Add($"impl fs: {OpName(s.Op)} {(s.Path.Length == 0 ? "." : s.Path)}{(s.Destination is null ? "" : " -> " + s.Destination)}{(s.Failed ? " FAILED" : "")}");
         try
         {
             string? rejected = null;
@@ -274,7 +280,7 @@ public sealed class ImplCluster
                     events.AddRange(Execute(new ScenarioCommand(0, k, a)).Events);
                 }
 
-                while (agent.Status == AgentStatus.Connected && Transport.InFlight(agent.Name).Count > 0)
+                while (agent.Status == AgentStatus.Connected && Transport.InFlightCount(agent.Name) > 0)
                 {
                     events.AddRange(Execute(new ScenarioCommand(0, CommandKind.Deliver, a)).Events);
                 }
@@ -285,7 +291,22 @@ public sealed class ImplCluster
     }
 
     /// <summary>Observes the implementation in the model's vocabulary, reading the files back through each disk's port.</summary>
-    public Observation Observe() => new([.. Agents.Select(ObserveAgent)]);
+    public Observation Observe() => Snapshot().ToObservation();
+
+    /// <summary>
+    /// Captures what <see cref="Observe"/> shows without writing it as text: the sets themselves, the checkpoint files read
+    /// back through each disk's port and decoded, and the volume directories listed there.
+    /// </summary>
+    public ImplSnapshot Snapshot()
+    {
+        var agents = new ImplAgentSnapshot[Agents.Count];
+        for (var i = 0; i < agents.Length; i++)
+        {
+            agents[i] = SnapshotAgent(Agents[i]);
+        }
+
+        return new ImplSnapshot(agents, agentIncarnations);
+    }
 
     /// <summary>The agent's work directory as lines: directories, task data, and checkpoints decoded.</summary>
     public IReadOnlyList<string> Tree(ImplAgent agent)
@@ -302,7 +323,7 @@ public sealed class ImplCluster
 
             var path = entry.Split(' ')[1];
             lines.Add(path.StartsWith(AgentLayout.MetaDirectory + "/", StringComparison.Ordinal)
-                ? $"{path} = {ReadCheckpoint(agent.Disk, path)}"
+                ? $"{path} = {CheckpointText(agent.Disk, path)}"
                 : $"{path} = '{Encoding.UTF8.GetString(agent.Disk.ReadFile(path))}'");
         }
 
@@ -400,10 +421,14 @@ public sealed class ImplCluster
             return result.Error;
         }
 
-        var sent = SetText.Of(Master.View(agent.Name), agentIncarnations);
-        events?.Add(Transport.IsAlive(agent.Name)
-            ? $"impl: master accepts {operation}, sends CheckpointResources {sent}"
-            : $"impl: master accepts {operation}; CheckpointResources {sent} is lost, the connection is dead");
+        if (events is not null)
+        {
+            var sent = SetText.Of(Master.View(agent.Name), agentIncarnations);
+            events.Add(Transport.IsAlive(agent.Name)
+                ? $"impl: master accepts {operation}, sends CheckpointResources {sent}"
+                : $"impl: master accepts {operation}; CheckpointResources {sent} is lost, the connection is dead");
+        }
+
         return null;
     }
 
@@ -416,7 +441,7 @@ public sealed class ImplCluster
             throw Error(command, $"'{command}' cannot happen now: a task can only be launched on an agent that is up and connected");
         }
 
-        if (Transport.InFlight(agent.Name).Count > 0)
+        if (Transport.InFlightCount(agent.Name) > 0)
         {
             throw Error(command, $"'{command}' cannot happen now: messages sent before the launch are still in flight (deliver them first)");
         }
@@ -457,7 +482,7 @@ public sealed class ImplCluster
 
         var desired = ((CheckpointResourcesMessage)message).Resources;
         var infoBefore = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
-        var memoryBefore = SetText.Of(agent.Process!.Resources, agentIncarnations);
+        var memoryBefore = agent.Process!.Resources;
         events?.Add($"impl: agent receives CheckpointResources {SetText.Of(desired, agentIncarnations)}");
         agent.Steps.Active = true;
         ScenarioCommand? fired;
@@ -487,12 +512,14 @@ public sealed class ImplCluster
         if (!powerLoss)
         {
             // A crash keeps every completed write, so the checkpoint must be the old set or the new one, never a mix.
+            // Compared as the observation's text, as everywhere else.
             var info = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
-            var allowed = new[] { infoBefore, memoryBefore, SetText.Of(desired, agentIncarnations) };
-            if (!allowed.Contains(info))
+            if (!info.SameText(infoBefore, agentIncarnations) &&
+                !info.SameText(CheckpointRead.Of(memoryBefore), agentIncarnations) &&
+                !info.SameText(CheckpointRead.Of(desired), agentIncarnations))
             {
                 violations.Add(new ImplViolation(PropertyId.AtomicCheckpoint,
-                    $"resources.info holds {info}: neither the previous checkpoint {infoBefore} nor the message's set {allowed[2]}"));
+                    $"resources.info holds {info.Text(agentIncarnations)}: neither the previous checkpoint {infoBefore.Text(agentIncarnations)} nor the message's set {SetText.Of(desired, agentIncarnations)}"));
             }
         }
     }
@@ -542,12 +569,17 @@ public sealed class ImplCluster
     private void Register(ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         // recover-before-register, from the disk alone: the directories are the committed volumes and no target is pending.
-        var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
-        var committed = (info ?? ResourceSet.Empty).Volumes.Select(v => $"{v.Role}/{v.Id}").ToHashSet(StringComparer.Ordinal);
-        var existing = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").ToHashSet(StringComparer.Ordinal);
+        var info = ReadSet(agent.Disk, AgentLayout.InfoFile) ?? ResourceSet.Empty;
+        var directories = VolumeDirectories(agent.Disk);
         var problems = new List<string>();
-        problems.AddRange(existing.Except(committed).Order(StringComparer.Ordinal).Select(v => $"{v} exists but is not checkpointed"));
-        problems.AddRange(committed.Except(existing).Order(StringComparer.Ordinal).Select(v => $"{v} is checkpointed but missing"));
+        if (!SameVolumeNames(directories, info.Volumes))
+        {
+            var committed = info.Volumes.Select(v => $"{v.Role}/{v.Id}").ToHashSet(StringComparer.Ordinal);
+            var existing = directories.Select(d => $"{d.Role}/{d.Id}").ToHashSet(StringComparer.Ordinal);
+            problems.AddRange(existing.Except(committed).Order(StringComparer.Ordinal).Select(v => $"{v} exists but is not checkpointed"));
+            problems.AddRange(committed.Except(existing).Order(StringComparer.Ordinal).Select(v => $"{v} is checkpointed but missing"));
+        }
+
         if (agent.Disk.FileExists(AgentLayout.TargetFile))
         {
             problems.Add("a target file is pending");
@@ -586,8 +618,8 @@ public sealed class ImplCluster
 
         agent.Simulated!.PowerLoss(keepMetadata ? PowerLossMode.KeepMetadata : PowerLossMode.Drop);
         var info = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
-        events?.Add($"impl: disk after power loss: resources.info {info}, resources.target {ReadCheckpoint(agent.Disk, AgentLayout.TargetFile)}");
-        if (info == AgentObservation.Unparseable)
+        events?.Add($"impl: disk after power loss: resources.info {info.Text(agentIncarnations)}, resources.target {CheckpointText(agent.Disk, AgentLayout.TargetFile)}");
+        if (info.Kind == CheckpointReadKind.Unparseable)
         {
             violations.Add(new ImplViolation(PropertyId.AtomicCheckpoint, "resources.info does not parse after the power loss"));
         }
@@ -595,7 +627,7 @@ public sealed class ImplCluster
 
     private void Kill(ImplAgent agent, List<string>? events, string what)
     {
-        var lost = Transport.InFlight(agent.Name).Count;
+        var lost = Transport.InFlightCount(agent.Name);
         Transport.Break(agent.Name);
         agent.Process = null;
         agent.Status = AgentStatus.Down;
@@ -604,66 +636,125 @@ public sealed class ImplCluster
 
     private bool IsConverged(ImplAgent agent)
     {
-        if (agent.Status != AgentStatus.Connected || !Master.IsConnected(agent.Name) || Transport.InFlight(agent.Name).Count > 0)
+        if (agent.Status != AgentStatus.Connected || !Master.IsConnected(agent.Name) || Transport.InFlightCount(agent.Name) > 0)
         {
             return false;
         }
 
         var view = Master.View(agent.Name);
         var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
-        var directories = VolumeDirectories(agent.Disk).Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal);
+        var directories = VolumeDirectories(agent.Disk);
         return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) &&
                // An absent checkpoint is the empty set (docs/semantics.md), as the model reads it.
                (info ?? ResourceSet.Empty).SameAs(view, AgentDesign.Identity) &&
                !agent.Disk.FileExists(AgentLayout.TargetFile) &&
-               directories.SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal));
+               (SameVolumeNames(directories, view.Volumes) ||
+                directories.Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal)
+                    .SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal)));
     }
 
-    private AgentObservation ObserveAgent(ImplAgent agent)
+    /// <summary>
+    /// True when the directories and the volumes have the same role/id names, as many of each: every directory names a
+    /// volume, every volume a directory, and there are as many of both (a listing's directories are distinct). When false,
+    /// the callers compare the names as written.
+    /// </summary>
+    private static bool SameVolumeNames(VolumeDirectory[] directories, ImmutableSortedSet<Volume> volumes)
+    {
+        if (directories.Length != volumes.Count)
+        {
+            return false;
+        }
+
+        foreach (var d in directories)
+        {
+            var found = false;
+            foreach (var v in volumes)
+            {
+                if (v.Role == d.Role && v.Id == d.Id)
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        foreach (var v in volumes)
+        {
+            var found = false;
+            foreach (var d in directories)
+            {
+                if (v.Role == d.Role && v.Id == d.Id)
+                {
+                    found = true;
+                    break;
+                }
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private ImplAgentSnapshot SnapshotAgent(ImplAgent agent)
     {
         var up = agent.Status is AgentStatus.Connected or AgentStatus.Disconnected;
-        return new AgentObservation(
+        return new ImplAgentSnapshot(
             agent.Name,
-            SetText.Of(Master.ViewWithIncarnations(agent.Name), incarnations: true),
+            Master.ViewWithIncarnations(agent.Name),
             Master.IsConnected(agent.Name),
-            [.. Transport.InFlight(agent.Name).Select(m => m is CheckpointResourcesMessage c ? SetText.Of(c.Resources, agentIncarnations) : m.ToString())],
+            Transport.InFlight(agent.Name),
             agent.Status,
-            up ? SetText.Of(agent.Process!.Resources, agentIncarnations) : null,
+            up ? agent.Process!.Resources : null,
             ReadCheckpoint(agent.Disk, AgentLayout.InfoFile),
             ReadCheckpoint(agent.Disk, AgentLayout.TargetFile),
-            [.. VolumeDirectories(agent.Disk).Select(d => Observation.VolumeEntry(d.Role, d.Id, d.Data)).Order(StringComparer.Ordinal)]);
+            VolumeDirectories(agent.Disk));
     }
 
-    private string ReadCheckpoint(IFileSystem disk, string path)
-    {
-        try
-        {
-            return ReadSet(disk, path) is { } set ? SetText.Of(set, agentIncarnations) : AgentObservation.Absent;
-        }
-        catch (CorruptCheckpointException)
-        {
-            return AgentObservation.Unparseable;
-        }
-    }
+    private static CheckpointRead ReadCheckpoint(IFileSystem disk, string path) =>
+        !disk.FileExists(path) ? CheckpointRead.Absent
+        : DecodedCheckpoints.TryDecode(disk.ReadFile(path), path, out var set) ? CheckpointRead.Of(set)
+        : CheckpointRead.Unparseable;
+
+    private string CheckpointText(IFileSystem disk, string path) => ReadCheckpoint(disk, path).Text(agentIncarnations);
 
     private static ResourceSet? ReadSet(IFileSystem disk, string path) =>
         disk.FileExists(path) ? DecodedCheckpoints.Decode(disk.ReadFile(path), path) : null;
 
-    private static IEnumerable<(string Role, string Id, long Data)> VolumeDirectories(IFileSystem disk)
+    private static VolumeDirectory[] VolumeDirectories(IFileSystem disk)
     {
         if (!disk.DirectoryExists(AgentLayout.VolumesRoot))
         {
-            yield break;
+            return [];
         }
 
+        VolumeDirectory[] found = [];
         foreach (var role in disk.ListDirectories(AgentLayout.VolumesRoot))
         {
-            var rolePath = WorkPath.Combine(AgentLayout.VolumesRoot, role);
-            foreach (var id in disk.ListDirectories(rolePath))
+            var rolePath = AgentLayout.VolumesRoot + "/" + role;
+            var ids = disk.ListDirectories(rolePath);
+            if (ids.Count == 0)
             {
-                yield return (role, id, LogicalStepFileSystem.DataIncarnation(disk, WorkPath.Combine(rolePath, id)));
+                continue;
+            }
+
+            var at = found.Length;
+            Array.Resize(ref found, at + ids.Count);
+            foreach (var id in ids)
+            {
+                found[at++] = new VolumeDirectory(role, id, LogicalStepFileSystem.DataIncarnation(disk, rolePath + "/" + id));
             }
         }
+
+        return found;
     }
 
     private void RequireSimulatedFor(ScenarioCommand command, ImplAgent agent)
@@ -681,6 +772,17 @@ public sealed class ImplCluster
             throw Error(command, $"'{command}' cannot happen now: agent is {Describe(agent.Status)}");
         }
     }
+
+    // FsOp's name in lower case, as narrated.
+    private static string OpName(FsOp op) => op switch
+    {
+        FsOp.Mkdir => "mkdir",
+        FsOp.Rmdir => "rmdir",
+        FsOp.Write => "write",
+        FsOp.Rename => "rename",
+        FsOp.Fsync => "fsync",
+        _ => op.ToString().ToLowerInvariant(),
+    };
 
     private static string Describe(AgentStatus status) => status switch
     {

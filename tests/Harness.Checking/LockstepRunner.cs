@@ -3,23 +3,67 @@ using Harness.Model;
 namespace Harness.Checking;
 
 /// <summary>What one scenario line did on both sides, and whether they still agree.</summary>
-/// <param name="Command">The line.</param>
-/// <param name="Model">The model's step, or null when the line was an error there (or the model does not run).</param>
-/// <param name="ModelError">Why the line cannot happen on the model, or null.</param>
-/// <param name="Implementation">The implementation's step, or null when the line was an error there.</param>
-/// <param name="ImplError">Why the line cannot happen on the implementation, or null.</param>
-/// <param name="ModelObservation">The model after the line (null when it does not run).</param>
-/// <param name="ImplObservation">The implementation after the line.</param>
-/// <param name="Divergence">How the two sides differ after this line, or null.</param>
-public sealed record LockstepLine(
-    ScenarioCommand Command,
-    RunStep? Model,
-    string? ModelError,
-    ImplStep? Implementation,
-    string? ImplError,
-    Observation? ModelObservation,
-    Observation ImplObservation,
-    IReadOnlyList<string>? Divergence);
+/// <remarks>
+/// Both sides are captured structurally after the line (the model's state, the implementation's
+/// <see cref="ImplSnapshot"/>); their <see cref="Observation"/>s are written as text when first asked for.
+/// </remarks>
+public sealed class LockstepLine
+{
+    private readonly Semantics? semantics;
+    private readonly ModelState modelState;
+    private Observation? modelObservation;
+
+    /// <summary>Records a line; <paramref name="semantics"/> is null when the model does not run.</summary>
+    public LockstepLine(
+        ScenarioCommand command,
+        RunStep? model,
+        string? modelError,
+        ImplStep? implementation,
+        string? implError,
+        Semantics? semantics,
+        in ModelState modelState,
+        ImplSnapshot implSnapshot,
+        IReadOnlyList<string>? divergence)
+    {
+        Command = command;
+        Model = model;
+        ModelError = modelError;
+        Implementation = implementation;
+        ImplError = implError;
+        this.semantics = semantics;
+        this.modelState = modelState;
+        ImplSnapshot = implSnapshot;
+        Divergence = divergence;
+    }
+
+    /// <summary>The line.</summary>
+    public ScenarioCommand Command { get; }
+
+    /// <summary>The model's step, or null when the line was an error there (or the model does not run).</summary>
+    public RunStep? Model { get; }
+
+    /// <summary>Why the line cannot happen on the model, or null.</summary>
+    public string? ModelError { get; }
+
+    /// <summary>The implementation's step, or null when the line was an error there.</summary>
+    public ImplStep? Implementation { get; }
+
+    /// <summary>Why the line cannot happen on the implementation, or null.</summary>
+    public string? ImplError { get; }
+
+    /// <summary>The implementation after the line, as captured.</summary>
+    public ImplSnapshot ImplSnapshot { get; }
+
+    /// <summary>How the two sides differ after this line, or null.</summary>
+    public IReadOnlyList<string>? Divergence { get; }
+
+    /// <summary>The model after the line (null when it does not run).</summary>
+    public Observation? ModelObservation =>
+        semantics is null ? null : modelObservation ??= Observation.OfModel(semantics, modelState);
+
+    /// <summary>The implementation after the line.</summary>
+    public Observation ImplObservation => ImplSnapshot.ToObservation();
+}
 
 /// <summary>The outcome of a lockstep run.</summary>
 public sealed record LockstepReport(
@@ -67,6 +111,7 @@ public sealed record LockstepOptions
 public sealed class LockstepRunner
 {
     private readonly ModelRunner? model;
+    private readonly StructuralComparison? comparison;
     private readonly LockstepOptions options;
 
     /// <summary>Prepares a run; <see cref="Start"/> must be called before the lines.</summary>
@@ -87,6 +132,7 @@ public sealed class LockstepRunner
         {
             Narrate = this.options.Implementation.Narrate,
         };
+        comparison = model is null ? null : new StructuralComparison(model.Semantics);
     }
 
     /// <summary>The scenario.</summary>
@@ -109,11 +155,15 @@ public sealed class LockstepRunner
         var implViolations = new List<(int, ImplViolation)>();
         LockstepLine? divergence = null;
         int? errorLine = null;
-        if (model is not null && Observation.OfModel(model.Semantics, model.State) is var m0 &&
-            m0.Diff(Cluster.Observe()) is { Count: > 0 } startDiff)
+        if (model is not null)
         {
-            divergence = new LockstepLine(new ScenarioCommand(0, CommandKind.Writeback), null, null, null, null, m0, Cluster.Observe(), startDiff);
-            return Report(lines, divergence, null, modelViolations, implViolations, null, null, []);
+            var m0 = model.State;
+            var i0 = Cluster.Snapshot();
+            if (Compare(m0, i0) is { Count: > 0 } startDiff)
+            {
+                divergence = new LockstepLine(new ScenarioCommand(0, CommandKind.Writeback), null, null, null, null, model.Semantics, m0, i0, startDiff);
+                return Report(lines, divergence, null, modelViolations, implViolations, null, null, []);
+            }
         }
 
         foreach (var command in Scenario.Commands)
@@ -121,14 +171,20 @@ public sealed class LockstepRunner
             var line = Step(command);
             lines.Add(line);
             onLine?.Invoke(line);
-            if (line.Model is { } ms)
+            if (line.Model is { } ms && ms.Violations != 0)
             {
-                modelViolations.AddRange(ms.Violated.Select(p => (command.Line, p)));
+                foreach (var p in ms.Violated)
+                {
+                    modelViolations.Add((command.Line, p));
+                }
             }
 
             if (line.Implementation is { } isr)
             {
-                implViolations.AddRange(isr.Violations.Select(v => (command.Line, v)));
+                foreach (var v in isr.Violations)
+                {
+                    implViolations.Add((command.Line, v));
+                }
             }
 
             if (line.Divergence is not null)
@@ -153,8 +209,8 @@ public sealed class LockstepRunner
             {
                 var s = model.State;
                 modelConverges = ConvergeModel(model.Semantics, ref s);
-                var mo = Observation.OfModel(model.Semantics, s);
-                var diff = mo.Diff(Cluster.Observe());
+                var impl = Cluster.Snapshot();
+                var diff = Compare(s, impl);
                 if (modelConverges != implConverges)
                 {
                     diff = [.. diff, $"convergence: model {Verdict(modelConverges)}, impl {Verdict(implConverges)}"];
@@ -162,7 +218,7 @@ public sealed class LockstepRunner
 
                 if (diff.Count > 0)
                 {
-                    divergence = new LockstepLine(new ScenarioCommand(0, CommandKind.Deliver), null, null, null, null, mo, Cluster.Observe(), diff);
+                    divergence = new LockstepLine(new ScenarioCommand(0, CommandKind.Deliver), null, null, null, null, model.Semantics, s, impl, diff);
                 }
             }
         }
@@ -199,34 +255,44 @@ public sealed class LockstepRunner
             implError = e.Message;
         }
 
-        var implObservation = Cluster.Observe();
+        var implSnapshot = Cluster.Snapshot();
         if (model is null)
         {
-            return new LockstepLine(command, null, null, implStep, implError, null, implObservation, null);
+            return new LockstepLine(command, null, null, implStep, implError, null, default, implSnapshot, null);
         }
 
-        var modelObservation = Observation.OfModel(model.Semantics, model.State);
-        var diff = new List<string>();
+        var modelState = model.State;
+        List<string>? diff = null;
         if ((modelError is null) != (implError is null))
         {
-            diff.Add(modelError is null
+            (diff ??= []).Add(modelError is null
                 ? $"the line is an error on the implementation only: {implError}"
                 : $"the line is an error on the model only: {modelError}");
         }
         else if (modelError is null && (modelStep!.Rejected is null) != (implStep!.Rejected is null))
         {
-            diff.Add(modelStep.Rejected is null
+            (diff ??= []).Add(modelStep.Rejected is null
                 ? $"the implementation's master rejects the operation, the model's accepts it: {implStep.Rejected}"
                 : $"the model's master rejects the operation, the implementation's accepts it: {modelStep.Rejected}");
         }
 
-        if (modelError is null && implError is null)
+        if (modelError is null && implError is null && Compare(modelState, implSnapshot) is { Count: > 0 } observed)
         {
-            diff.AddRange(modelObservation.Diff(implObservation));
+            (diff ??= []).AddRange(observed);
         }
 
-        return new LockstepLine(command, modelStep, modelError, implStep, implError, modelObservation, implObservation, diff.Count == 0 ? null : diff);
+        return new LockstepLine(command, modelStep, modelError, implStep, implError, model.Semantics, modelState, implSnapshot, diff);
     }
+
+    /// <summary>
+    /// The fields in which the two sides' observations differ (see <see cref="Observation.Diff"/>). They are compared
+    /// structurally first; only when that cannot show them equal are both written as text and compared field by field,
+    /// so the verdict is always the text's.
+    /// </summary>
+    private IReadOnlyList<string> Compare(in ModelState modelState, ImplSnapshot implSnapshot) =>
+        comparison!.Agrees(modelState, implSnapshot)
+            ? []
+            : Observation.OfModel(model!.Semantics, modelState).Diff(implSnapshot.ToObservation());
 
     /// <summary>
     /// The model's liveness phase, the same as <see cref="ImplCluster.Converge"/>: restart what is down, reconnect what is

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Harness.Impl.Agents;
 using Harness.Impl.Storage;
 using Harness.Model;
@@ -116,8 +115,9 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
             return null;
         }
 
-        var parts = path[prefix.Length..].Split('/');
-        return parts.Length == 2 ? (parts[0], parts[1]) : null;
+        // Exactly two more segments, as path[prefix.Length..].Split('/') would give them.
+        var slash = path.IndexOf('/', prefix.Length);
+        return slash < 0 || path.IndexOf('/', slash + 1) >= 0 ? null : (path[prefix.Length..slash], path[(slash + 1)..]);
     }
 
     /// <summary>The incarnation of the task data in a volume directory (0: none or unreadable).</summary>
@@ -129,8 +129,8 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
             return 0;
         }
 
-        var text = Encoding.UTF8.GetString(fileSystem.ReadFile(file));
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var incarnation) ? incarnation : 0;
+        // Digits only (NumberStyles.None), read as UTF-8: anything else, invalid UTF-8 included, is unreadable.
+        return long.TryParse(fileSystem.ReadFile(file), NumberStyles.None, CultureInfo.InvariantCulture, out var incarnation) ? incarnation : 0;
     }
 
     private static StepSpec? Classify(FsOp op, string path, string? destination) => op switch
@@ -158,13 +158,22 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
             throw new SimulatedCrashException($"'{p.Arm}' fires after the step");
         }
 
-        if (!Active || Classify(op, path, destination) is not { } step)
+        if (!Active || Armed.Count == 0 || Classify(op, path, destination) is not { } step)
         {
             return;
         }
 
         // The earliest step some armed fault names fires; the fault armed first wins a tie (as in the model).
-        var arm = Armed.FirstOrDefault(a => a.Step == step);
+        ScenarioCommand? arm = null;
+        foreach (var a in Armed)
+        {
+            if (a.Step == step)
+            {
+                arm = a;
+                break;
+            }
+        }
+
         if (arm is null)
         {
             return;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
@@ -25,22 +26,125 @@ public static class SetText
         return new StringBuilder("{").AppendJoin(' ', parts).Append('}').ToString();
     }
 
-    // Sets are immutable, and the master, the agents and the checkpoint decoder hand out the same instance until
-    // something changes, so each set is written once per form rather than after every scenario line.
-    private static readonly ConditionalWeakTable<ResourceSet, string> WithIncarnations = [];
-    private static readonly ConditionalWeakTable<ResourceSet, string> WithoutIncarnations = [];
     private static readonly ConditionalWeakTable<Semantics, ConcurrentDictionary<(ulong, bool), string>> ModelSets = [];
 
     /// <summary>An implementation set.</summary>
+    /// <remarks>
+    /// The same text as <see cref="Format"/>, written directly: a set's reservations are kept sorted by role (ordinally)
+    /// and its volumes by role, id, incarnation and size, which is already the order <see cref="Format"/> sorts into.
+    /// </remarks>
     public static string Of(ResourceSet set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(set);
-        return (incarnations ? WithIncarnations : WithoutIncarnations).GetValue(set, s => Write(s, incarnations));
+        var text = new StringBuilder("{");
+        var first = true;
+        foreach (var (role, amount) in set.Reservations)
+        {
+            if (amount == 0)
+            {
+                continue;
+            }
+
+            (first ? text : text.Append(' ')).Append(role).Append(':').Append(amount.ToString(CultureInfo.InvariantCulture));
+            first = false;
+        }
+
+        foreach (var v in set.Volumes)
+        {
+            (first ? text : text.Append(' ')).Append(v.Role).Append('/').Append(v.Id);
+            if (incarnations)
+            {
+                text.Append('@').Append(v.Incarnation.ToString(CultureInfo.InvariantCulture));
+            }
+
+            first = false;
+        }
+
+        return text.Append('}').ToString();
     }
 
-    private static string Write(ResourceSet set, bool incarnations)
+    /// <summary>
+    /// Whether two implementation sets have the same text, without writing it when they plainly agree: the text is a
+    /// function of the non-zero reservations and of each volume's role, id (and incarnation when asked for), in order, so
+    /// sets equal in those are equal in text; any other pair is compared as written.
+    /// </summary>
+    public static bool SameText(ResourceSet a, ResourceSet b, bool incarnations)
     {
-        return Format(set.Reservations.Select(r => (r.Key, r.Value)), set.Volumes.Select(v => (v.Role, v.Id, v.Incarnation)), incarnations);
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return ReferenceEquals(a, b) || SameParts(a, b, incarnations) || Of(a, incarnations) == Of(b, incarnations);
+    }
+
+    private static bool SameParts(ResourceSet a, ResourceSet b, bool incarnations)
+    {
+        var ra = a.Reservations.GetEnumerator();
+        var rb = b.Reservations.GetEnumerator();
+        try
+        {
+            while (true)
+            {
+                var hasA = NextNonZero(ref ra);
+                if (hasA != NextNonZero(ref rb))
+                {
+                    return false;
+                }
+
+                if (!hasA)
+                {
+                    break;
+                }
+
+                if (!string.Equals(ra.Current.Key, rb.Current.Key, StringComparison.Ordinal) || ra.Current.Value != rb.Current.Value)
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            ra.Dispose();
+            rb.Dispose();
+        }
+
+        if (a.Volumes.Count != b.Volumes.Count)
+        {
+            return false;
+        }
+
+        var va = a.Volumes.GetEnumerator();
+        var vb = b.Volumes.GetEnumerator();
+        try
+        {
+            while (va.MoveNext() && vb.MoveNext())
+            {
+                var (x, y) = (va.Current, vb.Current);
+                if (!string.Equals(x.Role, y.Role, StringComparison.Ordinal) || !string.Equals(x.Id, y.Id, StringComparison.Ordinal) ||
+                    (incarnations && x.Incarnation != y.Incarnation))
+                {
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            va.Dispose();
+            vb.Dispose();
+        }
+
+        return true;
+    }
+
+    private static bool NextNonZero(ref ImmutableSortedDictionary<string, long>.Enumerator e)
+    {
+        while (e.MoveNext())
+        {
+            if (e.Current.Value != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A packed model set.</summary>

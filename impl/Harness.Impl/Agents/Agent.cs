@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Harness.Impl.Messaging;
@@ -316,12 +317,12 @@ public sealed class Agent
                 // In recovery an earlier life may have created any level and crashed before its fsync, so every level's
                 // parent is synced; in an update only the levels this mkdir creates need it (the rest were made durable
                 // by the update that created them, or else a target is pending and recovery syncs them).
-                var created = recovering ? levels : levels.Where(l => !fileSystem.DirectoryExists(l)).ToList();
+                var created = recovering ? levels : [.. levels.Where(l => !fileSystem.DirectoryExists(l))];
                 fileSystem.CreateDirectory(path);
                 // Deepest first, so no durable entry points at a directory whose own entries are not yet durable.
-                foreach (var level in mistakes.SkipDirectoryFsync ? [] : created.Reverse())
+                for (var i = mistakes.SkipDirectoryFsync ? -1 : created.Count - 1; i >= 0; i--)
                 {
-                    fileSystem.FsyncDirectory(WorkPath.Parent(level));
+                    fileSystem.FsyncDirectory(WorkPath.Parent(created[i]));
                 }
             }
         });
@@ -396,12 +397,18 @@ public sealed class Agent
         {
             return body();
         }
-        catch
+        catch (Exception) when (Die())
         {
-            // Whatever escapes (an exit, a simulated crash, a bug) ends this life of the agent.
-            dead = true;
-            throw;
+            throw new UnreachableException();
         }
+    }
+
+    // Whatever escapes (an exit, a simulated crash, a bug) ends this life of the agent. Marking it from an exception
+    // filter that declines the exception lets it pass on unchanged, without being caught and thrown a second time.
+    private bool Die()
+    {
+        dead = true;
+        return false;
     }
 
     private void EnsureRunning()

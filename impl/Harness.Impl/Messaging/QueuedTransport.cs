@@ -50,8 +50,11 @@ public sealed class QueuedTransport : ITransport
     public bool TryDeliverNext(string agentId, [NotNullWhen(true)] out AgentMessage? message) =>
         Get(agentId).Queue.TryDequeue(out message);
 
-    /// <summary>The messages in flight to <paramref name="agentId"/>, oldest first.</summary>
-    public IReadOnlyList<AgentMessage> InFlight(string agentId) => [.. Get(agentId).Queue];
+    /// <summary>The messages in flight to <paramref name="agentId"/>, oldest first (a copy).</summary>
+    public IReadOnlyList<AgentMessage> InFlight(string agentId) => Get(agentId).Queue.ToArray();
+
+    /// <summary>How many messages are in flight to <paramref name="agentId"/>.</summary>
+    public int InFlightCount(string agentId) => Get(agentId).Queue.Count;
 
     /// <summary>True while the agent's connection is alive.</summary>
     public bool IsAlive(string agentId) => Get(agentId).Alive;

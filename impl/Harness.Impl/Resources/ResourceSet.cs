@@ -102,8 +102,31 @@ public sealed record ResourceSet
             return false;
         }
 
-        var mine = Volumes.Select(v => Key(v, identity)).ToHashSet();
-        return other.Volumes.All(v => mine.Contains(Key(v, identity)));
+        // The same test as "every key of other is a key of this" with sets of keys, without building them: sets are small.
+        foreach (var v in other.Volumes)
+        {
+            if (!ContainsKey(Volumes, Key(v, identity), identity))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether some volume of <paramref name="volumes"/> has the identity key <paramref name="key"/>.</summary>
+    internal static bool ContainsKey(ImmutableSortedSet<Volume> volumes, (string Role, string Id, long Incarnation) key, VolumeIdentity identity)
+    {
+        ArgumentNullException.ThrowIfNull(volumes);
+        foreach (var v in volumes)
+        {
+            if (Key(v, identity) == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The identity key of <paramref name="volume"/> under <paramref name="identity"/>.</summary>
@@ -118,38 +141,41 @@ public sealed record ResourceSet
     /// </summary>
     public IReadOnlyList<string> Problems()
     {
-        var problems = new List<string>();
+        List<string>? problems = null;
         foreach (var (role, amount) in Reservations)
         {
-            AddIfNotNull(problems, ResourceNames.Check(role, "role"));
+            AddIfNotNull(ref problems, ResourceNames.Check(role, "role"));
             if (amount <= 0)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"Reservation of role '{role}' must be positive, got {amount}"));
+                AddIfNotNull(ref problems, string.Create(CultureInfo.InvariantCulture, $"Reservation of role '{role}' must be positive, got {amount}"));
             }
         }
 
-        var seen = new HashSet<(string, string)>();
+        Volume? previous = null;
         foreach (var v in Volumes)
         {
-            AddIfNotNull(problems, ResourceNames.Check(v.Role, "role"));
-            AddIfNotNull(problems, ResourceNames.Check(v.Id, "persistence id"));
+            AddIfNotNull(ref problems, ResourceNames.Check(v.Role, "role"));
+            AddIfNotNull(ref problems, ResourceNames.Check(v.Id, "persistence id"));
             if (v.Size <= 0)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"Volume {v.Role}/{v.Id} must have a positive size, got {v.Size}"));
+                AddIfNotNull(ref problems, string.Create(CultureInfo.InvariantCulture, $"Volume {v.Role}/{v.Id} must have a positive size, got {v.Size}"));
             }
 
             if (v.Incarnation < 0)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"Volume {v.Role}/{v.Id} has a negative incarnation {v.Incarnation}"));
+                AddIfNotNull(ref problems, string.Create(CultureInfo.InvariantCulture, $"Volume {v.Role}/{v.Id} has a negative incarnation {v.Incarnation}"));
             }
 
-            if (!seen.Add((v.Role, v.Id)))
+            // Volumes are sorted by role and id first, so two with the same role and id are neighbours.
+            if (previous is { } p && p.Role == v.Role && p.Id == v.Id)
             {
-                problems.Add($"Persistence ID is not unique: {v.Role}/{v.Id} appears twice");
+                AddIfNotNull(ref problems, $"Persistence ID is not unique: {v.Role}/{v.Id} appears twice");
             }
+
+            previous = v;
         }
 
-        return problems;
+        return problems is null ? [] : problems;
     }
 
     /// <summary>Throws <see cref="InvalidResourceException"/> listing every problem when the set is not valid.</summary>
@@ -199,11 +225,11 @@ public sealed record ResourceSet
     private static bool ReservationsEqual(ImmutableSortedDictionary<string, long> a, ImmutableSortedDictionary<string, long> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var amount) && amount == kv.Value);
 
-    private static void AddIfNotNull(List<string> problems, string? problem)
+    private static void AddIfNotNull(ref List<string>? problems, string? problem)
     {
         if (problem is not null)
         {
-            problems.Add(problem);
+            (problems ??= []).Add(problem);
         }
     }
 }
@@ -218,12 +244,23 @@ public sealed record VolumeDelta(ImmutableArray<Volume> Creates, ImmutableArray<
     {
         ArgumentNullException.ThrowIfNull(old);
         ArgumentNullException.ThrowIfNull(desired);
-        var oldKeys = old.Volumes.Select(v => ResourceSet.Key(v, identity)).ToHashSet();
-        var newKeys = desired.Volumes.Select(v => ResourceSet.Key(v, identity)).ToHashSet();
         // Volumes is sorted by (role, id, incarnation), so filtering keeps the (role, id) order the semantics fix.
-        var creates = desired.Volumes.Where(v => !oldKeys.Contains(ResourceSet.Key(v, identity))).ToImmutableArray();
-        var destroys = old.Volumes.Where(v => !newKeys.Contains(ResourceSet.Key(v, identity))).ToImmutableArray();
-        return new VolumeDelta(creates, destroys);
+        return new VolumeDelta(Missing(desired.Volumes, old.Volumes, identity), Missing(old.Volumes, desired.Volumes, identity));
+    }
+
+    // The volumes of "from" whose identity key no volume of "other" has, in order.
+    private static ImmutableArray<Volume> Missing(ImmutableSortedSet<Volume> from, ImmutableSortedSet<Volume> other, VolumeIdentity identity)
+    {
+        ImmutableArray<Volume>.Builder? missing = null;
+        foreach (var v in from)
+        {
+            if (!ResourceSet.ContainsKey(other, ResourceSet.Key(v, identity), identity))
+            {
+                (missing ??= ImmutableArray.CreateBuilder<Volume>()).Add(v);
+            }
+        }
+
+        return missing is null ? [] : missing.ToImmutable();
     }
 
     /// <summary>True when no directory has to change.</summary>

@@ -86,32 +86,108 @@ public sealed class FaultInjectingFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
-    public void CreateDirectory(string path) => Step(FsOp.Mkdir, path, null, () => inner.CreateDirectory(path));
+    public void CreateDirectory(string path)
+    {
+        var step = Begin(FsOp.Mkdir, path, null);
+        try
+        {
+            inner.CreateDirectory(path);
+        }
+        catch (IOException)
+        {
+            Failed(step);
+            throw;
+        }
+
+        End(step);
+    }
 
     /// <inheritdoc/>
     public bool DeleteDirectory(string path)
     {
-        var existed = false;
-        Step(FsOp.Rmdir, path, null, () => existed = inner.DeleteDirectory(path));
+        var step = Begin(FsOp.Rmdir, path, null);
+        bool existed;
+        try
+        {
+            existed = inner.DeleteDirectory(path);
+        }
+        catch (IOException)
+        {
+            Failed(step);
+            throw;
+        }
+
+        End(step);
         return existed;
     }
 
     /// <inheritdoc/>
     public void WriteFile(string path, ReadOnlySpan<byte> contents)
     {
-        // A span cannot be captured by the step's lambda.
-        var copy = contents.ToArray();
-        Step(FsOp.Write, path, null, () => inner.WriteFile(path, copy));
+        var step = Begin(FsOp.Write, path, null);
+        try
+        {
+            inner.WriteFile(path, contents);
+        }
+        catch (IOException)
+        {
+            Failed(step);
+            throw;
+        }
+
+        End(step);
     }
 
     /// <inheritdoc/>
-    public void FsyncFile(string path) => Step(FsOp.Fsync, path, null, () => inner.FsyncFile(path));
+    public void FsyncFile(string path)
+    {
+        var step = Begin(FsOp.Fsync, path, null);
+        try
+        {
+            inner.FsyncFile(path);
+        }
+        catch (IOException)
+        {
+            Failed(step);
+            throw;
+        }
+
+        End(step);
+    }
 
     /// <inheritdoc/>
-    public void Rename(string source, string destination) => Step(FsOp.Rename, source, destination, () => inner.Rename(source, destination));
+    public void Rename(string source, string destination)
+    {
+        var step = Begin(FsOp.Rename, source, destination);
+        try
+        {
+            inner.Rename(source, destination);
+        }
+        catch (IOException)
+        {
+            Failed(step);
+            throw;
+        }
+
+        End(step);
+    }
 
     /// <inheritdoc/>
-    public void FsyncDirectory(string path) => Step(FsOp.Fsync, path, null, () => inner.FsyncDirectory(path));
+    public void FsyncDirectory(string path)
+    {
+        var step = Begin(FsOp.Fsync, path, null);
+        try
+        {
+            inner.FsyncDirectory(path);
+        }
+        catch (IOException)
+        {
+            Failed(step);
+            throw;
+        }
+
+        End(step);
+    }
 
     /// <inheritdoc/>
     public bool FileExists(string path) => inner.FileExists(path);
@@ -128,7 +204,8 @@ public sealed class FaultInjectingFileSystem : IFileSystem
     /// <inheritdoc/>
     public byte[] ReadFile(string path) => inner.ReadFile(path);
 
-    private void Step(FsOp op, string path, string? destination, Action act)
+    // Every mutating operation is Begin, the inner operation (Failed if it throws an IOException, which propagates), End.
+    private FsStep Begin(FsOp op, string path, string? destination)
     {
         // Confinement is checked before any rule sees the step, so an injected fault can never mask an escape.
         WorkPath.EnsureConfined(path);
@@ -146,16 +223,13 @@ public sealed class FaultInjectingFileSystem : IFileSystem
             throw new IOException($"Injected I/O error: {step}");
         }
 
-        try
-        {
-            act();
-        }
-        catch (IOException)
-        {
-            StepObserver?.Invoke(step with { Failed = true });
-            throw;
-        }
+        return step;
+    }
 
+    private void Failed(FsStep step) => StepObserver?.Invoke(step with { Failed = true });
+
+    private void End(FsStep step)
+    {
         StepObserver?.Invoke(step);
         if (Take(step, crash: true) || step.Number == crashAfterStep)
         {
@@ -165,18 +239,21 @@ public sealed class FaultInjectingFileSystem : IFileSystem
 
     private bool Take(FsStep step, bool crash)
     {
-        var index = rules.FindIndex(r => r.Crash == crash && r.Op == step.Op && (r.Match is null || r.Match(step)));
-        if (index < 0)
+        for (var index = 0; index < rules.Count; index++)
         {
-            return false;
+            var rule = rules[index];
+            if (rule.Crash == crash && rule.Op == step.Op && (rule.Match is null || rule.Match(step)))
+            {
+                if (!rule.UntilCleared)
+                {
+                    rules.RemoveAt(index);
+                }
+
+                return true;
+            }
         }
 
-        if (!rules[index].UntilCleared)
-        {
-            rules.RemoveAt(index);
-        }
-
-        return true;
+        return false;
     }
 
     private sealed record Rule(FsOp Op, Func<FsStep, bool>? Match, bool Crash, bool UntilCleared);

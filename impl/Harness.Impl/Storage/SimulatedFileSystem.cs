@@ -1,3 +1,6 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
+
 namespace Harness.Impl.Storage;
 
 /// <summary>What a power loss keeps of the operations that were not made durable.</summary>
@@ -50,12 +53,14 @@ public sealed class SimulatedFileSystem : IFileSystem
     {
         WorkPath.EnsureConfined(path);
         var current = root;
-        foreach (var segment in Segments(path))
+        var rest = path.AsSpan();
+        while (rest.Length > 0)
         {
-            if (!current.Entries.TryGetValue(segment, out var next))
+            var segment = NextSegment(ref rest);
+            if (!current.TryGet(segment, out var next))
             {
                 next = new DirectoryNode();
-                current.Entries[segment] = next;
+                current.Set(segment, next);
             }
 
             current = next as DirectoryNode ?? throw new IOException($"Cannot create directory '{path}': '{segment}' is a file");
@@ -66,8 +71,9 @@ public sealed class SimulatedFileSystem : IFileSystem
     public bool DeleteDirectory(string path)
     {
         RequireNotRoot(path, "remove");
-        var parent = FindDirectory(WorkPath.Parent(path));
-        if (parent is null || !parent.Entries.TryGetValue(WorkPath.Name(path), out var node))
+        var parent = FindDirectory(ParentOf(path));
+        var name = NameOf(path);
+        if (parent is null || !parent.TryGet(name, out var node))
         {
             return false;
         }
@@ -78,7 +84,7 @@ public sealed class SimulatedFileSystem : IFileSystem
         }
 
         // Only the parent's entry goes: the detached inode keeps its own entries, which is what a power loss may bring back.
-        parent.Entries.Remove(WorkPath.Name(path));
+        parent.Remove(name);
         return true;
     }
 
@@ -86,17 +92,17 @@ public sealed class SimulatedFileSystem : IFileSystem
     public void WriteFile(string path, ReadOnlySpan<byte> contents)
     {
         RequireNotRoot(path, "write");
-        var parent = FindDirectory(WorkPath.Parent(path))
+        var parent = FindDirectory(ParentOf(path))
             ?? throw new DirectoryNotFoundException($"Cannot write '{path}': its directory does not exist");
-        var name = WorkPath.Name(path);
-        if (parent.Entries.TryGetValue(name, out var node))
+        var name = NameOf(path);
+        if (parent.TryGet(name, out var node))
         {
             var file = node as FileNode ?? throw new IOException($"Cannot write '{path}': it is a directory");
             file.Data = contents.ToArray();
         }
         else
         {
-            parent.Entries[name] = new FileNode { Data = contents.ToArray() };
+            parent.Set(name, new FileNode { Data = contents.ToArray() });
         }
     }
 
@@ -113,15 +119,15 @@ public sealed class SimulatedFileSystem : IFileSystem
         var (from, to) = (source, destination);
         RequireNotRoot(from, "rename");
         RequireNotRoot(to, "rename");
-        var fromParent = FindDirectory(WorkPath.Parent(from));
-        if (fromParent is null || !fromParent.Entries.TryGetValue(WorkPath.Name(from), out var node) || node is not FileNode)
+        var fromParent = FindDirectory(ParentOf(from));
+        if (fromParent is null || !fromParent.TryGet(NameOf(from), out var node) || node is not FileNode)
         {
             throw new FileNotFoundException($"Cannot rename '{from}': no such file");
         }
 
-        var toParent = FindDirectory(WorkPath.Parent(to))
+        var toParent = FindDirectory(ParentOf(to))
             ?? throw new DirectoryNotFoundException($"Cannot rename to '{to}': its directory does not exist");
-        if (toParent.Entries.TryGetValue(WorkPath.Name(to), out var existing) && existing is DirectoryNode)
+        if (toParent.TryGet(NameOf(to), out var existing) && existing is DirectoryNode)
         {
             throw new IOException($"Cannot rename to '{to}': it is a directory");
         }
@@ -131,8 +137,8 @@ public sealed class SimulatedFileSystem : IFileSystem
             return;
         }
 
-        fromParent.Entries.Remove(WorkPath.Name(from));
-        toParent.Entries[WorkPath.Name(to)] = node;
+        fromParent.Remove(NameOf(from));
+        toParent.Set(NameOf(to), node);
     }
 
     /// <inheritdoc/>
@@ -140,7 +146,7 @@ public sealed class SimulatedFileSystem : IFileSystem
     {
         WorkPath.EnsureConfined(path);
         var directory = FindDirectory(path) ?? throw new DirectoryNotFoundException($"Cannot fsync directory '{path}': it does not exist");
-        directory.DurableEntries = new Dictionary<string, Node>(directory.Entries, StringComparer.Ordinal);
+        directory.MakeEntriesDurable();
     }
 
     /// <inheritdoc/>
@@ -166,15 +172,11 @@ public sealed class SimulatedFileSystem : IFileSystem
     /// <inheritdoc/>
     public byte[] ReadFile(string path) => FindFile(path, "read").Data.ToArray();
 
-    private List<string> List(string path, bool directories)
+    private ReadOnlyCollection<string> List(string path, bool directories)
     {
         WorkPath.EnsureConfined(path);
         var directory = FindDirectory(path) ?? throw new DirectoryNotFoundException($"Cannot list '{path}': no such directory");
-        return directory.Entries
-            .Where(e => e.Value is DirectoryNode == directories)
-            .Select(e => e.Key)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        return directory.Listing(directories);
     }
 
     private FileNode FindFile(string path, string verb)
@@ -188,14 +190,15 @@ public sealed class SimulatedFileSystem : IFileSystem
         };
     }
 
-    private DirectoryNode? FindDirectory(string path) => Find(path) as DirectoryNode;
+    private DirectoryNode? FindDirectory(ReadOnlySpan<char> path) => Find(path) as DirectoryNode;
 
-    private Node? Find(string path)
+    private Node? Find(ReadOnlySpan<char> path)
     {
         Node current = root;
-        foreach (var segment in Segments(path))
+        while (path.Length > 0)
         {
-            if (current is not DirectoryNode directory || !directory.Entries.TryGetValue(segment, out var next))
+            var segment = NextSegment(ref path);
+            if (current is not DirectoryNode directory || !directory.TryGet(segment, out var next))
             {
                 return null;
             }
@@ -206,8 +209,30 @@ public sealed class SimulatedFileSystem : IFileSystem
         return current;
     }
 
-    private static string[] Segments(string path) =>
-        path.Length == 0 ? [] : path.Split('/');
+    // The next segment of a path every public method has confined first (WorkPath.EnsureConfined), so none is empty.
+    private static ReadOnlySpan<char> NextSegment(ref ReadOnlySpan<char> rest)
+    {
+        var slash = WorkPath.IndexOfSeparator(rest);
+        if (slash < 0)
+        {
+            var last = rest;
+            rest = default;
+            return last;
+        }
+
+        var segment = rest[..slash];
+        rest = rest[(slash + 1)..];
+        return segment;
+    }
+
+    // WorkPath.Parent and WorkPath.Name without the copies.
+    private static ReadOnlySpan<char> ParentOf(string path)
+    {
+        var slash = WorkPath.LastIndexOfSeparator(path);
+        return slash < 0 ? ReadOnlySpan<char>.Empty : path.AsSpan(0, slash);
+    }
+
+    private static ReadOnlySpan<char> NameOf(string path) => path.AsSpan(WorkPath.LastIndexOfSeparator(path) + 1);
 
     private static void RequireNotRoot(string path, string verb)
     {
@@ -233,14 +258,14 @@ public sealed class SimulatedFileSystem : IFileSystem
             case DirectoryNode directory:
                 if (mode == PowerLossMode.Drop)
                 {
-                    directory.Entries = new Dictionary<string, Node>(directory.DurableEntries, StringComparer.Ordinal);
+                    directory.RevertEntries();
                 }
                 else
                 {
-                    directory.DurableEntries = new Dictionary<string, Node>(directory.Entries, StringComparer.Ordinal);
+                    directory.MakeEntriesDurable();
                 }
 
-                foreach (var child in directory.Entries.Values)
+                foreach (var child in directory.Children)
                 {
                     Revert(child, mode, visited);
                 }
@@ -262,8 +287,8 @@ public sealed class SimulatedFileSystem : IFileSystem
                 file.DurableData = file.Data;
                 break;
             case DirectoryNode directory:
-                directory.DurableEntries = new Dictionary<string, Node>(directory.Entries, StringComparer.Ordinal);
-                foreach (var child in directory.Entries.Values)
+                directory.MakeEntriesDurable();
+                foreach (var child in directory.Children)
                 {
                     MakeDurable(child, visited);
                 }
@@ -283,10 +308,85 @@ public sealed class SimulatedFileSystem : IFileSystem
         public byte[] DurableData { get; set; } = [];
     }
 
+    /// <summary>
+    /// A directory inode: its entries now and as last made durable. Every change goes through <see cref="Set"/> and
+    /// <see cref="Remove"/>, so the inode knows when the two are equal (an fsync then has nothing to copy) and keeps its
+    /// sorted listings until the entries change.
+    /// </summary>
     private sealed class DirectoryNode : Node
     {
-        public Dictionary<string, Node> Entries { get; set; } = new(StringComparer.Ordinal);
+        private Dictionary<string, Node> entries = new(StringComparer.Ordinal);
+        private Dictionary<string, Node> durableEntries = new(StringComparer.Ordinal);
+        private Dictionary<string, Node>.AlternateLookup<ReadOnlySpan<char>> lookup;
+        private bool durableIsCurrent = true;
+        private ReadOnlyCollection<string>? directories;
+        private ReadOnlyCollection<string>? files;
 
-        public Dictionary<string, Node> DurableEntries { get; set; } = new(StringComparer.Ordinal);
+        public DirectoryNode() => lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public Dictionary<string, Node>.ValueCollection Children => entries.Values;
+
+        public bool TryGet(ReadOnlySpan<char> name, [NotNullWhen(true)] out Node? node) => lookup.TryGetValue(name, out node);
+
+        public void Set(ReadOnlySpan<char> name, Node node)
+        {
+            lookup[name] = node;
+            Changed();
+        }
+
+        public void Remove(ReadOnlySpan<char> name)
+        {
+            if (lookup.Remove(name))
+            {
+                Changed();
+            }
+        }
+
+        public void MakeEntriesDurable()
+        {
+            if (!durableIsCurrent)
+            {
+                durableEntries = new Dictionary<string, Node>(entries, StringComparer.Ordinal);
+                durableIsCurrent = true;
+            }
+        }
+
+        public void RevertEntries()
+        {
+            if (!durableIsCurrent)
+            {
+                entries = new Dictionary<string, Node>(durableEntries, StringComparer.Ordinal);
+                lookup = entries.GetAlternateLookup<ReadOnlySpan<char>>();
+                directories = files = null;
+                durableIsCurrent = true;
+            }
+        }
+
+        public ReadOnlyCollection<string> Listing(bool ofDirectories)
+        {
+            ref var cached = ref ofDirectories ? ref directories : ref files;
+            if (cached is null)
+            {
+                var names = new List<string>();
+                foreach (var (name, node) in entries)
+                {
+                    if (node is DirectoryNode == ofDirectories)
+                    {
+                        names.Add(name);
+                    }
+                }
+
+                names.Sort(StringComparer.Ordinal);
+                cached = names.AsReadOnly();
+            }
+
+            return cached;
+        }
+
+        private void Changed()
+        {
+            durableIsCurrent = false;
+            directories = files = null;
+        }
     }
 }

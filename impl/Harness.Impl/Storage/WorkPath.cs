@@ -21,24 +21,80 @@ public static class WorkPath
             return;
         }
 
-        foreach (var segment in path.Split('/'))
+        // The segments as path.Split('/') gives them, scanned in place (paths are short, so one scalar pass is cheapest):
+        // each must be non-empty, not "." or "..", and free of NUL.
+        var start = 0;
+        for (var i = 0; i <= path.Length; i++)
         {
-            if (segment.Length == 0 || segment is "." or ".." || segment.Contains('\0', StringComparison.Ordinal))
+            if (i == path.Length || path[i] == '/')
             {
-                throw new PathOutsideWorkDirectoryException($"Path '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not confined to the work directory");
+                var length = i - start;
+                if (length == 0 || (path[start] == '.' && (length == 1 || (length == 2 && path[start + 1] == '.'))))
+                {
+                    throw Outside(path);
+                }
+
+                start = i + 1;
+            }
+            else if (path[i] == '\0')
+            {
+                throw Outside(path);
             }
         }
     }
 
+    private static PathOutsideWorkDirectoryException Outside(string path) =>
+        new($"Path '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not confined to the work directory");
+
+    /// <summary>The index of the first '/' in <paramref name="path"/>, or -1 (a scalar scan: paths are short).</summary>
+    internal static int IndexOfSeparator(ReadOnlySpan<char> path)
+    {
+        for (var i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '/')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The index of the last '/' in <paramref name="path"/>, or -1.</summary>
+    internal static int LastIndexOfSeparator(ReadOnlySpan<char> path)
+    {
+        for (var i = path.Length - 1; i >= 0; i--)
+        {
+            if (path[i] == '/')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>Joins segments with '/', skipping the empty root.</summary>
-    public static string Combine(params string[] segments) =>
-        string.Join('/', segments.Where(s => s.Length > 0));
+    public static string Combine(params string[] segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        var joined = string.Empty;
+        foreach (var segment in segments)
+        {
+            if (segment.Length > 0)
+            {
+                joined = joined.Length == 0 ? segment : string.Concat(joined, "/", segment);
+            }
+        }
+
+        return joined;
+    }
 
     /// <summary>The parent of <paramref name="path"/> ("" for a top-level entry).</summary>
     public static string Parent(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var slash = path.LastIndexOf('/');
+        var slash = LastIndexOfSeparator(path);
         return slash < 0 ? Root : path[..slash];
     }
 
@@ -46,7 +102,7 @@ public static class WorkPath
     public static string Name(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return path[(path.LastIndexOf('/') + 1)..];
+        return path[(LastIndexOfSeparator(path) + 1)..];
     }
 
     /// <summary><paramref name="path"/> and each of its ancestors below the root, shallowest first.</summary>
