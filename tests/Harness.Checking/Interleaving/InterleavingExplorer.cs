@@ -357,10 +357,23 @@ public static class InterleavingExplorer
                     current = engine;
                 }
 
-                engine.Run();
-                lock (gate)
+                var ran = false;
+                try
                 {
-                    current = null;
+                    engine.Run();
+                    ran = true;
+                }
+                finally
+                {
+                    lock (gate)
+                    {
+                        current = null;
+                    }
+
+                    if (!ran)
+                    {
+                        engine.Dispose();
+                    }
                 }
 
                 Iterations += counter.Count;
