@@ -152,6 +152,8 @@ public static class InterleaveCommand
                     bug = result.BugText,
                     iterations = result.Iterations,
                     seconds = result.Elapsed.TotalSeconds,
+                    engines = settings.Parallel,
+                    schedulingSteps = result.SchedulingSteps,
                     trace = tracePath,
                 },
                 Cli.Json));

@@ -37,7 +37,10 @@ public sealed class InterleaveCommandTests : IDisposable
         Assert.Contains("replay with: harness interleave --design keep-going", output, StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.trace"));
         Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.dgml"));
-        Assert.Contains("\"bugFound\": true", File.ReadAllText(json), StringComparison.Ordinal);
+        var report = File.ReadAllText(json);
+        Assert.Contains("\"bugFound\": true", report, StringComparison.Ordinal);
+        Assert.Contains("\"engines\": 1", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"schedulingSteps\": 0,", report, StringComparison.Ordinal);
     }
 
     [Fact]
