@@ -92,6 +92,14 @@ public sealed class Layout
             AllocDiskViews(a);
         }
 
+        // Checked before the masks below are marked: a field past the last word has no mask entry.
+        Words = _word + (_bit > 0 ? 1 : 0);
+        if (Words > ModelState.MaxWords)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(bounds), $"bounds too large: the state needs {Words} words, at most {ModelState.MaxWords} are supported");
+        }
+
         for (var a = 0; a < Agents; a++)
         {
             ChannelMask[a] = new ulong[ModelState.MaxWords];
@@ -100,13 +108,6 @@ public sealed class Layout
             {
                 Mark(ChannelMask[a], Channel[a, i]);
             }
-        }
-
-        Words = _word + (_bit > 0 ? 1 : 0);
-        if (Words > ModelState.MaxWords)
-        {
-            throw new ArgumentOutOfRangeException(
-                nameof(bounds), $"bounds too large: the state needs {Words} words, at most {ModelState.MaxWords} are supported");
         }
     }
 

@@ -11,7 +11,8 @@ public static class ConformCommand
 {
     private const string Help = """
         usage: harness conform --design <keep-going|partial-exit|target|target-incarnation> [--disk sim|real]
-                               [--sequences N] [--max-length N] [--seed S] [--exhaustive-depth N]
+                               [--sequences N] [--max-length N] [--agents N] [--roles N] [--seed S]
+                               [--exhaustive-depth N]
                                [--json FILE] [--out DIR]
 
         Generates scenarios by walking the model (FsCheck generators biased towards the windows W1-W4) and runs
@@ -25,6 +26,9 @@ public static class ConformCommand
           --disk real             the agents on the real disk, a fresh temporary directory per scenario
           --sequences N           generated scenarios to run (default 200)
           --max-length N          most model actions per scenario (default 30)
+          --agents N              agents in the generated scenarios, 1 or 2 (default 1)
+          --roles N               roles in the generated scenarios, 1 or 2 (default 1); the exhaustive
+                                  sequences use one agent and one role
           --seed S                root seed (default 20240611): the same seed gives the same scenarios
           --exhaustive-depth N    also run every model-state-distinct action sequence up to depth N
           --json FILE             write the result: divergences and violations apart, each with its lines
@@ -59,6 +63,9 @@ public static class ConformCommand
         };
         var sequences = args.Number("--sequences", 200, 0, 10_000_000);
         var maxLength = args.Number("--max-length", 30, 1, 200);
+        var agents = args.Number("--agents", 1, 1, 2);
+        var roles = args.Number("--roles", 1, 1, 2);
+        var ids = args.Number("--ids", 2, 1, 3);
         var seedText = args.Option("--seed", ConformOptions.DefaultSeed.ToString(CultureInfo.InvariantCulture))!;
         if (!ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
         {
@@ -73,7 +80,8 @@ public static class ConformCommand
 
         var options = new ConformOptions
         {
-            Design = designs[0], Disk = disk, Sequences = sequences, MaxLength = maxLength, Seed = seed, ExhaustiveDepth = depth,
+            Design = designs[0], Disk = disk, Sequences = sequences, MaxLength = maxLength, Agents = agents, Roles = roles, Ids = ids, Seed = seed,
+            ExhaustiveDepth = depth,
         };
         var result = ConformanceChecker.Run(options);
         stdout.Write(ConformReport.Text(result));

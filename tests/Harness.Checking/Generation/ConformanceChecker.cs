@@ -22,6 +22,15 @@ public sealed record ConformOptions
     /// <summary>The most model actions in one generated scenario.</summary>
     public int MaxLength { get; init; } = 30;
 
+    /// <summary>Agents in the generated scenarios (the exhaustive sequences use one).</summary>
+    public int Agents { get; init; } = 1;
+
+    /// <summary>Roles in the generated scenarios (the exhaustive sequences use one).</summary>
+    public int Roles { get; init; } = 1;
+
+    /// <summary>Persistence ids per role in the generated scenarios.</summary>
+    public int Ids { get; init; } = 2;
+
     /// <summary>The root seed: the same seed gives the same scenarios and the same verdict.</summary>
     public ulong Seed { get; init; } = DefaultSeed;
 
@@ -92,7 +101,7 @@ public static class ConformanceChecker
     {
         ArgumentNullException.ThrowIfNull(options);
         var watch = Stopwatch.StartNew();
-        var generation = new GenerationOptions { Disk = options.Disk, MaxLength = options.MaxLength };
+        var generation = new GenerationOptions { Disk = options.Disk, MaxLength = options.MaxLength, Agents = options.Agents, Roles = options.Roles, Ids = options.Ids };
         var scenarios = ScenarioGenerator.Sample(options.Design, generation, options.Seed, options.Sequences)
             .Select((g, i) => (g.Scenario, Origin: $"sequence {i + 1} of seed {options.Seed}"))
             .ToList();

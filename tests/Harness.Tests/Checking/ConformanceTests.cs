@@ -31,6 +31,34 @@ public sealed class ConformanceTests(ITestOutputHelper output)
         Assert.Empty(result.Divergences);
         Assert.Equal(sequences, result.Sequences);
     }
+
+    public static TheoryData<string, int, int> DesignsWithTwoAgentsOrRoles()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var design in Designs.All)
+        {
+            data.Add(design.Name(), 2, 1);
+            data.Add(design.Name(), 1, 2);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DesignsWithTwoAgentsOrRoles))]
+    public void Run_TwoAgentsOrTwoRoles_ImplementationNeverDiverges(string designName, int agents, int roles)
+    {
+        var options = new ConformOptions { Design = Designs.Parse(designName), Sequences = 100, Agents = agents, Roles = roles, Ids = 1 };
+        var generation = new GenerationOptions { Agents = agents, Roles = roles, Ids = 1 };
+
+        var result = ConformanceChecker.Run(options);
+
+        output.WriteLine(ConformReport.Text(result));
+        Assert.Empty(result.Divergences);
+        // The scenarios do use the second agent or role, with operations both sides act on.
+        var lines = ScenarioGenerator.Sample(options.Design, generation, options.Seed, options.Sequences).SelectMany(g => g.Scenario.Commands).ToList();
+        Assert.Contains(lines, c => agents == 2 ? c.Agent == 1 && c.Kind == CommandKind.Deliver : c.Role == "r2" && c.Kind == CommandKind.Create);
+    }
 }
 
 public sealed class ConformanceFindingsTests(ITestOutputHelper output)

@@ -28,6 +28,9 @@ public sealed class CliTests : IDisposable
     [InlineData("model-check")]
     [InlineData("model-check", "--design", "target", "--ids", "99")]
     [InlineData("model-check", "--design", "target", "--frobnicate")]
+    [InlineData("model-check", "--design", "target", "--agents", "2", "--roles", "2", "--ops", "12")]
+    [InlineData("conform", "--design", "target", "--agents", "2", "--roles", "2", "--sequences", "1")]
+    [InlineData("conform", "--design", "target", "--agents", "3")]
     [InlineData("replay", "--design", "target")]
     [InlineData("no-such-command")]
     public void BadUsage_ExitsTwoWithAMessage(params string[] args)
