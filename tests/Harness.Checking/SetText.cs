@@ -28,39 +28,14 @@ public static class SetText
 
     private static readonly ConditionalWeakTable<Semantics, ConcurrentDictionary<(ulong, bool), string>> ModelSets = [];
 
-    /// <summary>An implementation set.</summary>
-    /// <remarks>
-    /// The same text as <see cref="Format"/>, written directly: a set's reservations are kept sorted by role (ordinally)
-    /// and its volumes by role, id, incarnation and size, which is already the order <see cref="Format"/> sorts into.
-    /// </remarks>
+    /// <summary>An implementation set, written by <see cref="Format"/> like a model set, whatever order the set keeps.</summary>
     public static string Of(ResourceSet set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(set);
-        var text = new StringBuilder("{");
-        var first = true;
-        foreach (var (role, amount) in set.Reservations)
-        {
-            if (amount == 0)
-            {
-                continue;
-            }
-
-            (first ? text : text.Append(' ')).Append(role).Append(':').Append(amount.ToString(CultureInfo.InvariantCulture));
-            first = false;
-        }
-
-        foreach (var v in set.Volumes)
-        {
-            (first ? text : text.Append(' ')).Append(v.Role).Append('/').Append(v.Id);
-            if (incarnations)
-            {
-                text.Append('@').Append(v.Incarnation.ToString(CultureInfo.InvariantCulture));
-            }
-
-            first = false;
-        }
-
-        return text.Append('}').ToString();
+        return Format(
+            set.Reservations.Select(r => (r.Key, r.Value)),
+            set.Volumes.Select(v => (v.Role, v.Id, v.Incarnation)),
+            incarnations);
     }
 
     /// <summary>
