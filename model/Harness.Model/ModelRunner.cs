@@ -98,7 +98,7 @@ public sealed class ModelRunner
         int Count(Func<ScenarioCommand, bool> f) => cmds.Count(f);
         var bounds = new Bounds
         {
-            Agents = Math.Max(1, cmds.Count == 0 ? 1 : cmds.Max(c => c.Agent) + 1),
+            Agents = AgentCount(scenario),
             Roles = roles.Count,
             Ids = perRole,
             Operations = Count(c => c.Kind is CommandKind.Reserve or CommandKind.Unreserve or CommandKind.Create or CommandKind.Destroy),
@@ -111,6 +111,19 @@ public sealed class ModelRunner
         };
         var names = new Names(roles, [.. ids.Select(l => (IReadOnlyList<string>)[.. l])]);
         return (names, bounds);
+    }
+
+    /// <summary>The agents a scenario runs on: up to the highest agent a line names, at least one.</summary>
+    public static int AgentCount(Scenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        var count = 1;
+        foreach (var c in scenario.Commands)
+        {
+            count = Math.Max(count, c.Agent + 1);
+        }
+
+        return count;
     }
 
     /// <summary>Runs every line; stops at the first error.</summary>

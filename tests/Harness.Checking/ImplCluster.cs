@@ -105,13 +105,7 @@ public sealed class ImplCluster
         AgentDesign = design.ToAgentDesign();
         agentIncarnations = design.UsesIncarnations();
         Master = new Master(Transport, ModelRunner.ScenarioCapacity, sendIncarnations: agentIncarnations);
-        // As many agents as ModelRunner.Dimension gives the model: the highest agent a line names, at least one.
-        var count = 1;
-        foreach (var c in scenario.Commands)
-        {
-            count = Math.Max(count, c.Agent + 1);
-        }
-
+        var count = ModelRunner.AgentCount(scenario);
         var agents = new List<ImplAgent>();
         for (var a = 0; a < count; a++)
         {
@@ -648,15 +642,13 @@ public sealed class ImplCluster
                // An absent checkpoint is the empty set (docs/semantics.md), as the model reads it.
                (info ?? ResourceSet.Empty).SameAs(view, AgentDesign.Identity) &&
                !agent.Disk.FileExists(AgentLayout.TargetFile) &&
-               (SameVolumeNames(directories, view.Volumes) ||
-                directories.Select(d => $"{d.Role}/{d.Id}").Order(StringComparer.Ordinal)
-                    .SequenceEqual(view.Volumes.Select(v => $"{v.Role}/{v.Id}").Order(StringComparer.Ordinal)));
+               SameVolumeNames(directories, view.Volumes);
     }
 
     /// <summary>
-    /// True when the directories and the volumes have the same role/id names, as many of each: every directory names a
-    /// volume, every volume a directory, and there are as many of both (a listing's directories are distinct). When false,
-    /// the callers compare the names as written.
+    /// True when the directories and the volumes have the same role/id names, as many of each. The directories of a
+    /// listing are distinct, so with equal counts every directory naming some volume leaves no room for a volume
+    /// without a directory or for a name listed twice among the volumes.
     /// </summary>
     private static bool SameVolumeNames(VolumeDirectory[] directories, ImmutableSortedSet<Volume> volumes)
     {
@@ -667,35 +659,7 @@ public sealed class ImplCluster
 
         foreach (var d in directories)
         {
-            var found = false;
-            foreach (var v in volumes)
-            {
-                if (v.Role == d.Role && v.Id == d.Id)
-                {
-                    found = true;
-                    break;
-                }
-            }
-
-            if (!found)
-            {
-                return false;
-            }
-        }
-
-        foreach (var v in volumes)
-        {
-            var found = false;
-            foreach (var d in directories)
-            {
-                if (v.Role == d.Role && v.Id == d.Id)
-                {
-                    found = true;
-                    break;
-                }
-            }
-
-            if (!found)
+            if (!volumes.Any(v => v.Role == d.Role && v.Id == d.Id))
             {
                 return false;
             }
