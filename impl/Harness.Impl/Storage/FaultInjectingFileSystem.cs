@@ -86,108 +86,28 @@ public sealed class FaultInjectingFileSystem : IFileSystem
     }
 
     /// <inheritdoc/>
-    public void CreateDirectory(string path)
-    {
-        var step = Begin(FsOp.Mkdir, path, null);
-        try
-        {
-            inner.CreateDirectory(path);
-        }
-        catch (IOException)
-        {
-            Failed(step);
-            throw;
-        }
-
-        End(step);
-    }
+    public void CreateDirectory(string path) =>
+        Step(FsOp.Mkdir, path, null, path, static (fs, p) => { fs.CreateDirectory(p); return true; });
 
     /// <inheritdoc/>
-    public bool DeleteDirectory(string path)
-    {
-        var step = Begin(FsOp.Rmdir, path, null);
-        bool existed;
-        try
-        {
-            existed = inner.DeleteDirectory(path);
-        }
-        catch (IOException)
-        {
-            Failed(step);
-            throw;
-        }
-
-        End(step);
-        return existed;
-    }
+    public bool DeleteDirectory(string path) =>
+        Step(FsOp.Rmdir, path, null, path, static (fs, p) => fs.DeleteDirectory(p));
 
     /// <inheritdoc/>
-    public void WriteFile(string path, ReadOnlySpan<byte> contents)
-    {
-        var step = Begin(FsOp.Write, path, null);
-        try
-        {
-            inner.WriteFile(path, contents);
-        }
-        catch (IOException)
-        {
-            Failed(step);
-            throw;
-        }
-
-        End(step);
-    }
+    public void WriteFile(string path, ReadOnlySpan<byte> contents) =>
+        Step(FsOp.Write, path, null, new PathAndBytes(path, contents), static (fs, w) => { fs.WriteFile(w.Path, w.Contents); return true; });
 
     /// <inheritdoc/>
-    public void FsyncFile(string path)
-    {
-        var step = Begin(FsOp.Fsync, path, null);
-        try
-        {
-            inner.FsyncFile(path);
-        }
-        catch (IOException)
-        {
-            Failed(step);
-            throw;
-        }
-
-        End(step);
-    }
+    public void FsyncFile(string path) =>
+        Step(FsOp.Fsync, path, null, path, static (fs, p) => { fs.FsyncFile(p); return true; });
 
     /// <inheritdoc/>
-    public void Rename(string source, string destination)
-    {
-        var step = Begin(FsOp.Rename, source, destination);
-        try
-        {
-            inner.Rename(source, destination);
-        }
-        catch (IOException)
-        {
-            Failed(step);
-            throw;
-        }
-
-        End(step);
-    }
+    public void Rename(string source, string destination) =>
+        Step(FsOp.Rename, source, destination, (source, destination), static (fs, r) => { fs.Rename(r.source, r.destination); return true; });
 
     /// <inheritdoc/>
-    public void FsyncDirectory(string path)
-    {
-        var step = Begin(FsOp.Fsync, path, null);
-        try
-        {
-            inner.FsyncDirectory(path);
-        }
-        catch (IOException)
-        {
-            Failed(step);
-            throw;
-        }
-
-        End(step);
-    }
+    public void FsyncDirectory(string path) =>
+        Step(FsOp.Fsync, path, null, path, static (fs, p) => { fs.FsyncDirectory(p); return true; });
 
     /// <inheritdoc/>
     public bool FileExists(string path) => inner.FileExists(path);
@@ -204,7 +124,31 @@ public sealed class FaultInjectingFileSystem : IFileSystem
     /// <inheritdoc/>
     public byte[] ReadFile(string path) => inner.ReadFile(path);
 
-    // Every mutating operation is Begin, the inner operation (Failed if it throws an IOException, which propagates), End.
+    /// <summary>The inner operation of a step, given the inner file system and what it needs (a span included).</summary>
+    private delegate TResult InnerOperation<TState, TResult>(IFileSystem inner, TState state)
+        where TState : allows ref struct;
+
+    // Every mutating operation: the rules and the crash point around the inner operation. The operation is a static
+    // lambda given its arguments as state, so a step allocates no closure and a written span is not copied.
+    private TResult Step<TState, TResult>(FsOp op, string path, string? destination, TState state, InnerOperation<TState, TResult> operation)
+        where TState : allows ref struct
+    {
+        var step = Begin(op, path, destination);
+        TResult result;
+        try
+        {
+            result = operation(inner, state);
+        }
+        catch (IOException)
+        {
+            Failed(step);
+            throw;
+        }
+
+        End(step);
+        return result;
+    }
+
     private FsStep Begin(FsOp op, string path, string? destination)
     {
         // Confinement is checked before any rule sees the step, so an injected fault can never mask an escape.
@@ -254,6 +198,13 @@ public sealed class FaultInjectingFileSystem : IFileSystem
         }
 
         return false;
+    }
+
+    private readonly ref struct PathAndBytes(string path, ReadOnlySpan<byte> contents)
+    {
+        public string Path { get; } = path;
+
+        public ReadOnlySpan<byte> Contents { get; } = contents;
     }
 
     private sealed record Rule(FsOp Op, Func<FsStep, bool>? Match, bool Crash, bool UntilCleared);

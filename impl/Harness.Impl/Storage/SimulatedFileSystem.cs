@@ -71,8 +71,8 @@ public sealed class SimulatedFileSystem : IFileSystem
     public bool DeleteDirectory(string path)
     {
         RequireNotRoot(path, "remove");
-        var parent = FindDirectory(ParentOf(path));
-        var name = NameOf(path);
+        var parent = FindDirectory(WorkPath.ParentSpan(path));
+        var name = WorkPath.NameSpan(path);
         if (parent is null || !parent.TryGet(name, out var node))
         {
             return false;
@@ -92,9 +92,9 @@ public sealed class SimulatedFileSystem : IFileSystem
     public void WriteFile(string path, ReadOnlySpan<byte> contents)
     {
         RequireNotRoot(path, "write");
-        var parent = FindDirectory(ParentOf(path))
+        var parent = FindDirectory(WorkPath.ParentSpan(path))
             ?? throw new DirectoryNotFoundException($"Cannot write '{path}': its directory does not exist");
-        var name = NameOf(path);
+        var name = WorkPath.NameSpan(path);
         if (parent.TryGet(name, out var node))
         {
             var file = node as FileNode ?? throw new IOException($"Cannot write '{path}': it is a directory");
@@ -119,15 +119,15 @@ public sealed class SimulatedFileSystem : IFileSystem
         var (from, to) = (source, destination);
         RequireNotRoot(from, "rename");
         RequireNotRoot(to, "rename");
-        var fromParent = FindDirectory(ParentOf(from));
-        if (fromParent is null || !fromParent.TryGet(NameOf(from), out var node) || node is not FileNode)
+        var fromParent = FindDirectory(WorkPath.ParentSpan(from));
+        if (fromParent is null || !fromParent.TryGet(WorkPath.NameSpan(from), out var node) || node is not FileNode)
         {
             throw new FileNotFoundException($"Cannot rename '{from}': no such file");
         }
 
-        var toParent = FindDirectory(ParentOf(to))
+        var toParent = FindDirectory(WorkPath.ParentSpan(to))
             ?? throw new DirectoryNotFoundException($"Cannot rename to '{to}': its directory does not exist");
-        if (toParent.TryGet(NameOf(to), out var existing) && existing is DirectoryNode)
+        if (toParent.TryGet(WorkPath.NameSpan(to), out var existing) && existing is DirectoryNode)
         {
             throw new IOException($"Cannot rename to '{to}': it is a directory");
         }
@@ -137,8 +137,8 @@ public sealed class SimulatedFileSystem : IFileSystem
             return;
         }
 
-        fromParent.Remove(NameOf(from));
-        toParent.Set(NameOf(to), node);
+        fromParent.Remove(WorkPath.NameSpan(from));
+        toParent.Set(WorkPath.NameSpan(to), node);
     }
 
     /// <inheritdoc/>
@@ -212,7 +212,7 @@ public sealed class SimulatedFileSystem : IFileSystem
     // The next segment of a path every public method has confined first (WorkPath.EnsureConfined), so none is empty.
     private static ReadOnlySpan<char> NextSegment(ref ReadOnlySpan<char> rest)
     {
-        var slash = WorkPath.IndexOfSeparator(rest);
+        var slash = rest.IndexOf('/');
         if (slash < 0)
         {
             var last = rest;
@@ -224,15 +224,6 @@ public sealed class SimulatedFileSystem : IFileSystem
         rest = rest[(slash + 1)..];
         return segment;
     }
-
-    // WorkPath.Parent and WorkPath.Name without the copies.
-    private static ReadOnlySpan<char> ParentOf(string path)
-    {
-        var slash = WorkPath.LastIndexOfSeparator(path);
-        return slash < 0 ? ReadOnlySpan<char>.Empty : path.AsSpan(0, slash);
-    }
-
-    private static ReadOnlySpan<char> NameOf(string path) => path.AsSpan(WorkPath.LastIndexOfSeparator(path) + 1);
 
     private static void RequireNotRoot(string path, string verb)
     {

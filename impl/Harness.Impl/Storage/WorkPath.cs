@@ -46,33 +46,15 @@ public static class WorkPath
     private static PathOutsideWorkDirectoryException Outside(string path) =>
         new($"Path '{path.Replace("\0", "\\0", StringComparison.Ordinal)}' is not confined to the work directory");
 
-    /// <summary>The index of the first '/' in <paramref name="path"/>, or -1 (a scalar scan: paths are short).</summary>
-    internal static int IndexOfSeparator(ReadOnlySpan<char> path)
+    /// <summary>The parent of <paramref name="path"/> as a slice of it (empty for a top-level entry).</summary>
+    internal static ReadOnlySpan<char> ParentSpan(ReadOnlySpan<char> path)
     {
-        for (var i = 0; i < path.Length; i++)
-        {
-            if (path[i] == '/')
-            {
-                return i;
-            }
-        }
-
-        return -1;
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? ReadOnlySpan<char>.Empty : path[..slash];
     }
 
-    /// <summary>The index of the last '/' in <paramref name="path"/>, or -1.</summary>
-    internal static int LastIndexOfSeparator(ReadOnlySpan<char> path)
-    {
-        for (var i = path.Length - 1; i >= 0; i--)
-        {
-            if (path[i] == '/')
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
+    /// <summary>The last segment of <paramref name="path"/> as a slice of it.</summary>
+    internal static ReadOnlySpan<char> NameSpan(ReadOnlySpan<char> path) => path[(path.LastIndexOf('/') + 1)..];
 
     /// <summary>Joins segments with '/', skipping the empty root.</summary>
     public static string Combine(params string[] segments)
@@ -94,15 +76,14 @@ public static class WorkPath
     public static string Parent(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var slash = LastIndexOfSeparator(path);
-        return slash < 0 ? Root : path[..slash];
+        return ParentSpan(path).ToString();
     }
 
     /// <summary>The last segment of <paramref name="path"/>.</summary>
     public static string Name(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return path[(LastIndexOfSeparator(path) + 1)..];
+        return NameSpan(path).ToString();
     }
 
     /// <summary><paramref name="path"/> and each of its ancestors below the root, shallowest first.</summary>
