@@ -45,7 +45,7 @@ public sealed record ExplorationSettings
 
     /// <summary>
     /// Coyote engines exploring side by side, each with its own seed and share of the iterations (see
-    /// <see cref="InterleavingExplorer.LaneSeed"/>). One engine runs one execution at a time on one core, so this is how
+    /// <see cref="InterleavingExplorer.SpreadSeed"/>). One engine runs one execution at a time on one core, so this is how
     /// an exploration uses more cores. The outcome does not depend on timing when the budget is
     /// <see cref="Iterations"/>: the bug reported is the one of the lowest-numbered engine that finds one.
     /// </summary>
@@ -108,7 +108,7 @@ public static class InterleavingExplorer
         for (var k = 0; k < count; k++)
         {
             var share = settings.Time is null ? (settings.Iterations / count) + (k < settings.Iterations % count ? 1 : 0) : 0;
-            lanes[k] = new Lane(options, settings, LaneSeed(settings.Seed, k), share);
+            lanes[k] = new Lane(options, settings, SpreadSeed(settings.Seed, k), share);
         }
 
         try
@@ -131,16 +131,7 @@ public static class InterleavingExplorer
                 return new InterleavingResult(false, null, null, iterations, clock.Elapsed, null, [], steps);
             }
 
-            var files = new List<string>();
-            if (outputDirectory is not null)
-            {
-                Directory.CreateDirectory(outputDirectory);
-                if (winner.BugEngine!.TryEmitReports(outputDirectory, name, out var written))
-                {
-                    files.AddRange(written);
-                }
-            }
-
+            var files = EmitReports(winner.BugEngine!, outputDirectory, name);
             return new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, winner.BugEngine!.ReproducibleTrace, files, steps);
         }
         finally
@@ -154,14 +145,10 @@ public static class InterleavingExplorer
 
     /// <summary>
     /// The <paramref name="index"/>-th seed spread from <paramref name="seed"/> (index 0 is the seed itself). Coyote adds
-    /// one to its seed for every execution, so neighbouring seeds would explore nearly the same schedules, one execution
-    /// apart; spreading them by the golden-ratio increment keeps the engines of a parallel exploration and the seeds of
-    /// a median measurement apart.
+    /// one to its seed for every execution, so neighbouring seeds draw overlapping random streams; spreading them by the
+    /// golden-ratio increment keeps the engines of a parallel exploration and the seeds of a median measurement apart.
     /// </summary>
     public static uint SpreadSeed(uint seed, int index) => unchecked(seed + ((uint)index * 0x9E3779B9u));
-
-    /// <summary>The seed of engine <paramref name="lane"/> of a parallel exploration (<see cref="SpreadSeed"/>).</summary>
-    public static uint LaneSeed(uint seed, int lane) => SpreadSeed(seed, lane);
 
     private static void RunSideBySide(Lane[] lanes)
     {
@@ -243,10 +230,19 @@ public static class InterleavingExplorer
         using var engine = CreateEngine(options, configuration, out var iterations);
         engine.Run();
         clock.Stop();
-        var report = engine.TestReport;
-        var bug = report.NumOfFoundBugs > 0 ? report.BugReports.FirstOrDefault() ?? "unknown bug" : null;
+        var bug = FirstBug(engine.TestReport);
+        return bug is null
+            ? new InterleavingResult(false, null, null, iterations.Count, clock.Elapsed, null, [], StepsOf(engine.TestReport))
+            : new InterleavingResult(true, bug, ClusterProperties.PropertyOf(bug), iterations.Count, clock.Elapsed, engine.ReproducibleTrace, EmitReports(engine, outputDirectory, name), StepsOf(engine.TestReport));
+    }
+
+    private static string? FirstBug(TestReport report) => report.NumOfFoundBugs > 0 ? report.BugReports.FirstOrDefault() ?? "unknown bug" : null;
+
+    // Coyote's reports of the bug an engine found (.txt, .trace, .trace.dgml), when there is a directory for them.
+    private static List<string> EmitReports(TestingEngine engine, string? outputDirectory, string name)
+    {
         var files = new List<string>();
-        if (bug is not null && outputDirectory is not null)
+        if (outputDirectory is not null)
         {
             Directory.CreateDirectory(outputDirectory);
             if (engine.TryEmitReports(outputDirectory, name, out var written))
@@ -255,7 +251,7 @@ public static class InterleavingExplorer
             }
         }
 
-        return new InterleavingResult(bug is not null, bug, bug is null ? null : ClusterProperties.PropertyOf(bug), iterations.Count, clock.Elapsed, bug is null ? null : engine.ReproducibleTrace, files, StepsOf(report));
+        return files;
     }
 
     /// <summary>The command that replays a trace saved at <paramref name="tracePath"/>.</summary>
@@ -378,9 +374,9 @@ public static class InterleavingExplorer
 
                 Iterations += counter.Count;
                 Steps += StepsOf(engine.TestReport);
-                if (engine.TestReport.NumOfFoundBugs > 0)
+                if (FirstBug(engine.TestReport) is { } bug)
                 {
-                    Bug = engine.TestReport.BugReports.FirstOrDefault() ?? "unknown bug";
+                    Bug = bug;
                     BugEngine = engine;
                     return;
                 }
