@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Harness.Impl.Messaging;
@@ -393,22 +392,22 @@ public sealed class Agent
 
     private T RunOrDie<T>(Func<T> body)
     {
+        // Whatever escapes (an exit, a simulated crash, a bug) ends this life of the agent. Marked on the way out rather
+        // than caught and thrown again, so the exception passes on untouched and unwinding happens once.
+        var returned = false;
         try
         {
-            return body();
+            var result = body();
+            returned = true;
+            return result;
         }
-        catch (Exception) when (Die())
+        finally
         {
-            throw new UnreachableException();
+            if (!returned)
+            {
+                dead = true;
+            }
         }
-    }
-
-    // Whatever escapes (an exit, a simulated crash, a bug) ends this life of the agent. Marking it from an exception
-    // filter that declines the exception lets it pass on unchanged, without being caught and thrown a second time.
-    private bool Die()
-    {
-        dead = true;
-        return false;
     }
 
     private void EnsureRunning()
