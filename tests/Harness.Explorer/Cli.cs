@@ -51,14 +51,21 @@ public static class Cli
         var rest = new ArgReader(args.Skip(1));
         try
         {
-            return args[0] switch
+            (string Help, Func<ArgReader, TextWriter, int> Run) command = args[0] switch
             {
-                "model-check" => ModelCheckCommand.Run(rest, stdout),
-                "replay" => ReplayCommand.Run(rest, stdout),
-                "interleave" => InterleaveCommand.Run(rest, stdout),
-                "conform" => ConformCommand.Run(rest, stdout),
+                "model-check" => (ModelCheckCommand.Help, ModelCheckCommand.Run),
+                "replay" => (ReplayCommand.Help, ReplayCommand.Run),
+                "interleave" => (InterleaveCommand.Help, InterleaveCommand.Run),
+                "conform" => (ConformCommand.Help, ConformCommand.Run),
                 _ => throw new UsageException($"unknown command '{args[0]}'; run 'harness --help'"),
             };
+            if (rest.WantsHelp)
+            {
+                stdout.WriteLine(command.Help);
+                return Ok;
+            }
+
+            return command.Run(rest, stdout);
         }
         catch (UsageException e)
         {

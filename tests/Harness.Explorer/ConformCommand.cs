@@ -9,7 +9,8 @@ namespace Harness.Explorer;
 /// <summary><c>harness conform</c>: generated (and optionally exhaustive) scenarios in lockstep on the model and the implementation.</summary>
 public static class ConformCommand
 {
-    private const string Help = """
+    /// <summary>The command's --help text.</summary>
+    internal const string Help = """
         usage: harness conform --design <keep-going|partial-exit|target|target-incarnation> [--disk sim|real]
                                [--sequences N] [--max-length N] [--agents N] [--roles N] [--seed S]
                                [--exhaustive-depth N]
@@ -43,12 +44,6 @@ public static class ConformCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
-        if (args.WantsHelp)
-        {
-            stdout.WriteLine(Help);
-            return Cli.Ok;
-        }
-
         var designs = Cli.ParseDesigns(args.Option("--design"));
         if (designs.Count != 1)
         {

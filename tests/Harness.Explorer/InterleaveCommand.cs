@@ -8,7 +8,8 @@ namespace Harness.Explorer;
 /// <summary><c>harness interleave</c>: Coyote-controlled interleavings of the real master, agent, frameworks and faults.</summary>
 public static class InterleaveCommand
 {
-    private const string Help = """
+    /// <summary>The command's --help text.</summary>
+    internal const string Help = """
         usage: harness interleave --design <keep-going|partial-exit|target|target-incarnation> [options]
 
         Runs the implementation's master and agent with frameworks, connections and a fault injector as Coyote actors,
@@ -44,12 +45,6 @@ public static class InterleaveCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
-        if (args.WantsHelp)
-        {
-            stdout.WriteLine(Help);
-            return Cli.Ok;
-        }
-
         var designName = args.Option("--design") ?? throw new UsageException("--design is required (keep-going, partial-exit, target or target-incarnation)");
         var iterations = args.Number("--iterations", 1000, 1, int.MaxValue);
         var time = args.Option("--time");

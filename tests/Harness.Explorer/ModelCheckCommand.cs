@@ -7,7 +7,8 @@ namespace Harness.Explorer;
 /// <summary><c>harness model-check</c>: exhaustive breadth-first exploration of the reference model.</summary>
 public static class ModelCheckCommand
 {
-    private const string Help = """
+    /// <summary>The command's --help text.</summary>
+    internal const string Help = """
         usage: harness model-check --design <keep-going|partial-exit|target|target-incarnation|all> [options]
 
         Explores every reachable state of the reference model within the bounds and decides each property,
@@ -36,12 +37,6 @@ public static class ModelCheckCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
-        if (args.WantsHelp)
-        {
-            stdout.WriteLine(Help);
-            return Cli.Ok;
-        }
-
         var designName = args.Option("--design");
         var bounds = new Bounds
         {

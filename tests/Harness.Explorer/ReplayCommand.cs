@@ -6,7 +6,8 @@ namespace Harness.Explorer;
 /// <summary><c>harness replay</c>: runs a scenario on the model and prints what each line did.</summary>
 public static class ReplayCommand
 {
-    private const string Help = """
+    /// <summary>The command's --help text.</summary>
+    internal const string Help = """
         usage: harness replay FILE --design <keep-going|partial-exit|target|target-incarnation> [--json FILE]
                               [--disk model|sim|real] [--work-dir DIR] [--show-tree]
 
@@ -36,12 +37,6 @@ public static class ReplayCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
-        if (args.WantsHelp)
-        {
-            stdout.WriteLine(Help);
-            return Cli.Ok;
-        }
-
         var designName = args.Option("--design");
         var json = args.Option("--json");
         var property = args.Option("--property");

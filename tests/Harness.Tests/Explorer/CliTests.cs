@@ -19,8 +19,12 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Contains("model-check", output, StringComparison.Ordinal);
-        Assert.Equal(0, Run("model-check", "--help").Code);
-        Assert.Equal(0, Run("replay", "--help").Code);
+        foreach (var command in new[] { "model-check", "replay", "interleave", "conform" })
+        {
+            var help = Run(command, "--help");
+            Assert.Equal(0, help.Code);
+            Assert.StartsWith($"usage: harness {command} ", help.Out, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
