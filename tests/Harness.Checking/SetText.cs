@@ -15,27 +15,70 @@ namespace Harness.Checking;
 public static class SetText
 {
     /// <summary>Writes reservations and volumes (role, id, incarnation); zero reservations are left out.</summary>
-    public static string Format(IEnumerable<(string Role, long Amount)> reservations, IEnumerable<(string Role, string Id, long Incarnation)> volumes, bool incarnations)
-    {
-        var parts = reservations.Where(r => r.Amount != 0)
-            .OrderBy(r => r.Role, StringComparer.Ordinal)
-            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Role}:{r.Amount}"))
-            .Concat(volumes
-                .OrderBy(v => v.Role, StringComparer.Ordinal).ThenBy(v => v.Id, StringComparer.Ordinal)
-                .Select(v => incarnations ? string.Create(CultureInfo.InvariantCulture, $"{v.Role}/{v.Id}@{v.Incarnation}") : $"{v.Role}/{v.Id}"));
-        return new StringBuilder("{").AppendJoin(' ', parts).Append('}').ToString();
-    }
+    public static string Format(IEnumerable<(string Role, long Amount)> reservations, IEnumerable<(string Role, string Id, long Incarnation)> volumes, bool incarnations) =>
+        Write([.. reservations], [.. volumes], incarnations);
 
     private static readonly ConditionalWeakTable<Semantics, ConcurrentDictionary<(ulong, bool), string>> ModelSets = [];
 
-    /// <summary>An implementation set, written by <see cref="Format"/> like a model set, whatever order the set keeps.</summary>
+    // Sets are immutable, and the master, the agents and the checkpoint decoder hand out the same instance until
+    // something changes, so a narrated run writes each set once per form rather than at every mention.
+    private static readonly ConditionalWeakTable<ResourceSet, string> WithIncarnations = [];
+    private static readonly ConditionalWeakTable<ResourceSet, string> WithoutIncarnations = [];
+
+    /// <summary>An implementation set, written like a model set whatever order the set keeps.</summary>
     public static string Of(ResourceSet set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(set);
-        return Format(
-            set.Reservations.Select(r => (r.Key, r.Value)),
-            set.Volumes.Select(v => (v.Role, v.Id, v.Incarnation)),
-            incarnations);
+        return (incarnations ? WithIncarnations : WithoutIncarnations).GetValue(set, s => WriteSet(s, incarnations));
+    }
+
+    private static string WriteSet(ResourceSet set, bool incarnations)
+    {
+        var reservations = new List<(string Role, long Amount)>(set.Reservations.Count);
+        foreach (var (role, amount) in set.Reservations)
+        {
+            reservations.Add((role, amount));
+        }
+
+        var volumes = new List<(string Role, string Id, long Incarnation)>(set.Volumes.Count);
+        foreach (var v in set.Volumes)
+        {
+            volumes.Add((v.Role, v.Id, v.Incarnation));
+        }
+
+        return Write(reservations, volumes, incarnations);
+    }
+
+    // The one writer of a set's text, whichever side it comes from: sorted by role, then id (then incarnation, so the
+    // order never depends on the caller's); zero reservations left out; incarnations only when asked for.
+    private static string Write(List<(string Role, long Amount)> reservations, List<(string Role, string Id, long Incarnation)> volumes, bool incarnations)
+    {
+        reservations.Sort(static (a, b) => string.CompareOrdinal(a.Role, b.Role));
+        volumes.Sort(static (a, b) =>
+        {
+            var c = string.CompareOrdinal(a.Role, b.Role);
+            c = c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+            return c != 0 ? c : a.Incarnation.CompareTo(b.Incarnation);
+        });
+        var text = new StringBuilder("{");
+        foreach (var (role, amount) in reservations)
+        {
+            if (amount != 0)
+            {
+                (text.Length > 1 ? text.Append(' ') : text).Append(role).Append(':').Append(amount.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        foreach (var (role, id, incarnation) in volumes)
+        {
+            (text.Length > 1 ? text.Append(' ') : text).Append(role).Append('/').Append(id);
+            if (incarnations)
+            {
+                text.Append('@').Append(incarnation.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return text.Append('}').ToString();
     }
 
     /// <summary>
