@@ -29,8 +29,11 @@ public static class SetText
     public static string Of(ResourceSet set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(set);
-        return (incarnations ? WithIncarnations : WithoutIncarnations).GetValue(set, s => WriteSet(s, incarnations));
+        return incarnations ? WithIncarnations.GetValue(set, WriteWithIncarnations) : WithoutIncarnations.GetValue(set, WriteWithoutIncarnations);
     }
+
+    private static readonly ConditionalWeakTable<ResourceSet, string>.CreateValueCallback WriteWithIncarnations = s => WriteSet(s, incarnations: true);
+    private static readonly ConditionalWeakTable<ResourceSet, string>.CreateValueCallback WriteWithoutIncarnations = s => WriteSet(s, incarnations: false);
 
     private static string WriteSet(ResourceSet set, bool incarnations)
     {
