@@ -20,23 +20,10 @@ public static class SetText
 
     private static readonly ConditionalWeakTable<Semantics, ConcurrentDictionary<(ulong, bool), string>> ModelSets = [];
 
-    // Sets are immutable, and the master, the agents and the checkpoint decoder hand out the same instance until
-    // something changes, so a narrated run writes each set once per form rather than at every mention.
-    private static readonly ConditionalWeakTable<ResourceSet, string> WithIncarnations = [];
-    private static readonly ConditionalWeakTable<ResourceSet, string> WithoutIncarnations = [];
-
     /// <summary>An implementation set, written like a model set whatever order the set keeps.</summary>
     public static string Of(ResourceSet set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(set);
-        return incarnations ? WithIncarnations.GetValue(set, WriteWithIncarnations) : WithoutIncarnations.GetValue(set, WriteWithoutIncarnations);
-    }
-
-    private static readonly ConditionalWeakTable<ResourceSet, string>.CreateValueCallback WriteWithIncarnations = s => WriteSet(s, incarnations: true);
-    private static readonly ConditionalWeakTable<ResourceSet, string>.CreateValueCallback WriteWithoutIncarnations = s => WriteSet(s, incarnations: false);
-
-    private static string WriteSet(ResourceSet set, bool incarnations)
-    {
         var reservations = new List<(string Role, long Amount)>(set.Reservations.Count);
         foreach (var (role, amount) in set.Reservations)
         {
