@@ -38,7 +38,9 @@ public static class CoyoteTraceReplay
         InterleavingResult result;
         try
         {
-            result = CoyoteLog.Quiet(null, () => InterleavingExplorer.Replay(options with { Narration = steps }, text));
+            var problems = new List<string?>();
+            result = CoyoteLog.Quiet(null, () => InterleavingExplorer.Replay(options with { Narration = steps, ConvergenceProblems = problems }, text));
+            result = InterleaveCommand.InWords(result, problems);
         }
         catch (Exception e) when (e is NullReferenceException or InvalidOperationException or ArgumentException or KeyNotFoundException or FormatException or IndexOutOfRangeException)
         {

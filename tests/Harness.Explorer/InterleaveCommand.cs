@@ -83,8 +83,10 @@ public static class InterleaveCommand
         {
             // A replay reads its trace and writes nothing but --json: it must never touch the file it reproduces.
             var trace = ReadTrace(replay);
-            stdout.WriteLine(header + " --replay " + CliFiles.Display(replay));
-            var replayed = CoyoteLog.Quiet(null, () => ReplayTrace(options, trace, replay));
+            stdout.WriteLine($"interleave {options.ToArguments()} --replay {CliFiles.Display(replay)}");
+            var problems = new List<string?>();
+            var replayed = CoyoteLog.Quiet(null, () => ReplayTrace(options with { ConvergenceProblems = problems }, trace, replay));
+            replayed = InWords(replayed, problems);
             stdout.WriteLine(InterleavingExplorer.Summary(replayed));
             var replayCode = replayed.BugFound ? Cli.Violated : Cli.Ok;
             if (json is not null)
@@ -104,6 +106,16 @@ public static class InterleaveCommand
         stdout.Flush();
         var result = CoyoteLog.Quiet(log, () => InterleavingExplorer.Explore(options, settings, outDir, name));
         var interrupted = context.Cancellation.IsCancellationRequested && !result.BugFound;
+
+        // The bug's schedule replayed once more in memory, for its readable steps and what never converged.
+        var steps = new List<string>();
+        if (result.BugFound && result.Trace is not null)
+        {
+            var problems = new List<string?>();
+            CoyoteLog.Quiet(log, () => InterleavingExplorer.Replay(options with { Narration = steps, ConvergenceProblems = problems }, result.Trace));
+            result = InWords(result, problems);
+        }
+
         stdout.WriteLine(InterleavingExplorer.Summary(result) + (interrupted ? " (interrupted)" : string.Empty));
 
         Finding? finding = null;
@@ -131,12 +143,6 @@ public static class InterleaveCommand
                 stdout.WriteLine($"report: {CliFiles.Display(file)}");
             }
 
-            var steps = new List<string>();
-            if (result.Trace is not null)
-            {
-                CoyoteLog.Quiet(log, () => InterleavingExplorer.Replay(options with { Narration = steps }, result.Trace));
-            }
-
             finding = Finding(options, result, steps, [.. result.ReportFiles.Select(CliFiles.Display).Append(CliFiles.Display(tracePath + ".args")).Distinct()], replayLine);
         }
 
@@ -150,6 +156,10 @@ public static class InterleaveCommand
 
         return code;
     }
+
+    /// <summary>The result with its bug in the project's words (see <see cref="InterleavingExplorer.BugInWords"/>).</summary>
+    internal static InterleavingResult InWords(InterleavingResult result, IReadOnlyList<string?> problems) =>
+        result.BugText is { } bug ? result with { BugText = InterleavingExplorer.BugInWords(bug, problems.LastOrDefault(p => p is not null)) } : result;
 
     private static string[] Arguments(InterleavingOptions options) => ["interleave", .. options.ToArguments().Split(' ')];
 

@@ -8,6 +8,8 @@ namespace Harness.Explorer;
 /// <summary><c>harness model-check</c>: exhaustive breadth-first exploration of the reference model.</summary>
 public static class ModelCheckCommand
 {
+    private static readonly string[] LockstepFlags = ["--disk", "sim"];
+
     /// <summary>Declares the command and binds its action to <paramref name="context"/>.</summary>
     public static Command Create(CliContext context)
     {
@@ -123,7 +125,8 @@ public static class ModelCheckCommand
 
                 var path = Path.Combine(outDir, $"{r.Design.Name()}-{v.Property.Name()}.scenario");
                 var lines = v.Steps.SelectMany(s => s.Lines).Select(l => l.ToString()).ToList();
-                var replay = HarnessCommand.Line("replay", CliFiles.Display(path), "--design", r.Design.Name());
+                // Convergence is decided by driving the cluster to rest after the last line, which the lockstep replay does.
+                var replay = HarnessCommand.Line(["replay", CliFiles.Display(path), "--design", r.Design.Name(), .. v.Property == PropertyId.Convergence ? LockstepFlags : []]);
                 files.Add((path, $"# {r.Design.Name()}: {v.Property.Name()} violated ({v.Explanation})\n# found by: {HarnessCommand.Line(["model-check", "--design", r.Design.Name(), .. BoundFlags(run.Bounds)])}\n" +
                     string.Join('\n', lines) + "\n"));
                 findings.Add(new Finding

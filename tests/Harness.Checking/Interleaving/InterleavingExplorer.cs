@@ -302,10 +302,29 @@ public static class InterleavingExplorer
         ArgumentNullException.ThrowIfNull(result);
         var rate = result.Elapsed > TimeSpan.Zero ? result.Iterations / result.Elapsed.TotalSeconds : 0;
         var steps = result.Iterations > 0 ? (double)result.SchedulingSteps / result.Iterations : 0;
-        var pace = string.Create(CultureInfo.InvariantCulture, $"{rate:F0} executions per second, {steps:F0} scheduling steps each");
+        var pace = string.Create(CultureInfo.InvariantCulture, $"{rate:F1} per second, {steps:F0} scheduling steps each");
         return result.BugFound
             ? string.Create(CultureInfo.InvariantCulture, $"bug found after {Executions(result.Iterations)} in {result.Elapsed.TotalSeconds:F2}s ({pace}): {result.BugText}")
             : string.Create(CultureInfo.InvariantCulture, $"no bug in {Executions(result.Iterations)} in {result.Elapsed.TotalSeconds:F2}s ({pace})");
+    }
+
+    /// <summary>
+    /// The bug in the project's words: Coyote reports a liveness bug as its monitor's hot state, which says neither the
+    /// property nor what was wrong; <paramref name="lastProblem"/> (from <see cref="InterleavingOptions.ConvergenceProblems"/>)
+    /// says what never converged.
+    /// </summary>
+    public static string BugInWords(string bugText, string? lastProblem)
+    {
+        ArgumentNullException.ThrowIfNull(bugText);
+        var prefix = ClusterProperties.Convergence + ": ";
+        if (lastProblem is not null && lastProblem.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            lastProblem = lastProblem[prefix.Length..];
+        }
+
+        return ClusterProperties.PropertyOf(bugText) == ClusterProperties.Convergence
+            ? $"{ClusterProperties.Convergence} violated: the cluster never converged once faults and operations stopped: {lastProblem ?? "(the replay recorded no problem)"}"
+            : bugText;
     }
 
     private static string Executions(int n) => n == 1 ? "1 execution" : string.Create(CultureInfo.InvariantCulture, $"{n} executions");
