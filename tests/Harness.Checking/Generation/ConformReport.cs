@@ -36,7 +36,7 @@ public static class ConformReport
         }
 
         sb.Append(result.Passed
-            ? "\nthe implementation matches the model and no property is violated\n"
+            ? result.Complete ? "\nthe implementation matches the model and no property is violated\n" : "\nso far the implementation matches the model and no property is violated\n"
             : $"\n{Count(result.Divergences.Count, "divergence", "divergences")}, {Count(result.Violations.Count, "violated property", "violated properties")}\n");
         if (!result.Complete)
         {
