@@ -75,12 +75,11 @@ public static class ModelCheckCommand
     {
         var stdout = context.Out;
         CheckBounds(run.Bounds);
+        var outDir = CliFiles.EnsureDirectory(run.OutDir, "--out");
         if (run.Json is not null)
         {
             CliFiles.CheckWritableFile(run.Json, "--json");
         }
-
-        var outDir = CliFiles.EnsureDirectory(run.OutDir, "--out");
         var started = DateTimeOffset.UtcNow;
         var results = new List<CheckResult>();
         foreach (var design in run.Designs)
