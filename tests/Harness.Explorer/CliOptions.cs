@@ -171,13 +171,21 @@ public static class CliOptions
         result?.GetResult(option) is { Implicit: false };
 
     /// <summary>
-    /// The options the command ran with, as the result document records them: by name without dashes, the defaults
-    /// included, <c>--design</c> and <c>--help</c> left out.
+    /// The options the command ran with, as the result document records them: its arguments by name (<c>file</c>), its
+    /// options by name without dashes, the defaults included, <c>--design</c> and <c>--help</c> left out.
     /// </summary>
     public static JsonObject Record(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var record = new JsonObject();
+        foreach (var argument in parse.CommandResult.Command.Arguments)
+        {
+            if (parse.GetResult(argument)?.GetValueOrDefault<object?>() is { } value)
+            {
+                record[argument.Name.ToLowerInvariant()] = JsonSerializer.SerializeToNode(value, value.GetType());
+            }
+        }
+
         foreach (var option in parse.CommandResult.Command.Options)
         {
             if (option.Name is "--design" or "--help" || option.ValueType == typeof(IReadOnlyList<Design>))
