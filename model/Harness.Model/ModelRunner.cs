@@ -126,6 +126,17 @@ public sealed class ModelRunner
         return count;
     }
 
+    /// <summary>
+    /// The convergence verdict at this point of the run, as every replay judges it: a copy of the state is driven to rest
+    /// without faults (<see cref="Semantics.DriveToRest"/>); the run's own state is left as it is. False is a violation of
+    /// convergence. The steps taken are narrated into <paramref name="log"/> when given.
+    /// </summary>
+    public bool Converges(List<string>? log = null)
+    {
+        var s = _state;
+        return Semantics.DriveToRest(ref s, log);
+    }
+
     /// <summary>Runs every line; stops at the first error.</summary>
     public IReadOnlyList<RunStep> RunAll() => [.. Scenario.Commands.Select(Execute)];
 

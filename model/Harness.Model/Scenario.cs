@@ -338,20 +338,17 @@ public sealed class Scenario
 
     private static string Name(string word, string what)
     {
-        // The rules of docs/semantics.md, so that a name the master must refuse is bad input, not a divergence.
-        if (word.Length == 0 || word.Contains('=', StringComparison.Ordinal) || word is "." or "..")
+        // The one rule of names (docs/semantics.md), the master's, so that a name the master must refuse is bad input
+        // with the master's own message, not a divergence.
+        if (Names.Check(word, what) is { } invalid)
         {
-            throw new FormatException($"bad {what} '{word}'");
+            throw new FormatException(invalid);
         }
 
-        if (word.Any(char.IsControl))
+        // Not a rule of names but of this format: '=' marks an option (size=N), so such a name cannot be written here.
+        if (word.Contains('=', StringComparison.Ordinal))
         {
-            throw new FormatException($"bad {what}: it contains a control character");
-        }
-
-        if (System.Text.Encoding.UTF8.GetByteCount(word) > 255)
-        {
-            throw new FormatException($"bad {what}: longer than 255 bytes");
+            throw new FormatException($"a {what} containing '=' cannot be written in a scenario, got '{word}'");
         }
 
         return word;

@@ -48,12 +48,14 @@ public sealed record ImplStep(ScenarioCommand Command, IReadOnlyList<string> Eve
 /// <summary>One agent of the cluster: its disk stack, its current process (if any) and the status the driver tracks.</summary>
 public sealed class ImplAgent
 {
+    private readonly RetargetableFileSystem disk;
+
     internal ImplAgent(string name, IFileSystem disk, SimulatedFileSystem? simulated, bool skipRemoval)
     {
         Name = name;
-        Disk = disk;
+        this.disk = new RetargetableFileSystem(disk);
         Simulated = simulated;
-        Faults = new FaultInjectingFileSystem(skipRemoval ? new VolumeRemovalSkippingFileSystem(disk) : disk);
+        Faults = new FaultInjectingFileSystem(skipRemoval ? new VolumeRemovalSkippingFileSystem(this.disk) : this.disk);
         Steps = new LogicalStepFileSystem(Faults);
     }
 
@@ -61,7 +63,10 @@ public sealed class ImplAgent
     public string Name { get; }
 
     /// <summary>The disk itself, through its port: what the harness reads to observe.</summary>
-    public IFileSystem Disk { get; }
+    public IFileSystem Disk => disk.Target;
+
+    /// <summary>Moves the agent, running or not, onto another disk; every later operation and observation goes there.</summary>
+    internal void MoveTo(IFileSystem other) => disk.Target = other;
 
     /// <summary>The simulated disk, or null on the real one.</summary>
     public SimulatedFileSystem? Simulated { get; }
@@ -282,6 +287,42 @@ public sealed class ImplCluster
         }
 
         return Agents.All(IsConverged);
+    }
+
+    /// <summary>
+    /// Real disk only: copies every agent's work directory to <paramref name="scratchRoot"/> (<c>a1/</c>, <c>a2/</c>, ...)
+    /// and moves the agents onto the copies, so that what follows (the liveness phase) leaves the original directories as
+    /// the scenario left them.
+    /// </summary>
+    public void MoveToCopy(string scratchRoot)
+    {
+        ArgumentNullException.ThrowIfNull(scratchRoot);
+        if (Disk != DiskKind.Real)
+        {
+            throw new InvalidOperationException("only the real disk's agents work in a directory that can be copied");
+        }
+
+        foreach (var agent in Agents)
+        {
+            var from = Path.Combine(options.WorkDirectory!, agent.Name);
+            var to = Path.Combine(scratchRoot, agent.Name);
+            CopyDirectory(from, to);
+            agent.MoveTo(new LocalFileSystem(to));
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.GetDirectories(from))
+        {
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
     }
 
     /// <summary>Observes the implementation in the model's vocabulary, reading the files back through each disk's port.</summary>
