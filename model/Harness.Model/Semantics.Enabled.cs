@@ -41,7 +41,7 @@ public sealed partial class Semantics
                     if (s.GetInt(_l.ChannelLength[a]) > 0)
                     {
                         var k = PlanDelivery(in s, a, steps);
-                        AddWithFaults(new ModelAction(ActionKind.Deliver, a), k, io, crash, power, DropAfterStep(in s), buffer, ref n);
+                        AddWithFaults(new ModelAction(ActionKind.Deliver, a), k, io, crash, power, DropAfterStep(in s), WritebackMatters(in s), buffer, ref n);
                     }
 
                     if (s.GetInt(_l.LinkLeft) > 0)
@@ -53,7 +53,7 @@ public sealed partial class Semantics
                 case AgentStatus.Down:
                     {
                         var k = PlanRecovery(in s, a, steps);
-                        AddWithFaults(new ModelAction(ActionKind.Restart, a), k, io, crash, power, DropAfterStep(in s), buffer, ref n);
+                        AddWithFaults(new ModelAction(ActionKind.Restart, a), k, io, crash, power, DropAfterStep(in s), WritebackMatters(in s), buffer, ref n);
                         break;
                     }
 
@@ -164,8 +164,15 @@ public sealed partial class Semantics
     /// </summary>
     private bool DropAfterStep(in ModelState s) => Durable(in s) || (Reductions & Reductions.PowerLoss) == 0;
 
+    /// <summary>
+    /// Whether a writeback inside an update or a recovery can matter: only while a power loss can still happen (after
+    /// that, what is durable can no longer be observed) and only where the steps leave unsynced data (in the durable
+    /// design every step is synced when it ends, so a writeback between two of them finds nothing to write).
+    /// </summary>
+    private bool WritebackMatters(in ModelState s) => !Durable(in s);
+
     private static void AddWithFaults(
-        ModelAction plain, int steps, bool io, bool crash, bool power, bool drop, Span<ModelAction> buffer, ref int n)
+        ModelAction plain, int steps, bool io, bool crash, bool power, bool drop, bool writeback, Span<ModelAction> buffer, ref int n)
     {
         buffer[n++] = plain;
         for (var i = 0; i < steps; i++)
@@ -194,6 +201,12 @@ public sealed partial class Semantics
             if (power)
             {
                 buffer[n++] = plain with { Fault = Fault.PowerLossKeepMetadata, Step = i };
+            }
+
+            // The kernel's flush may land between any two steps; after the last one it is the writeback while idle.
+            if (writeback)
+            {
+                buffer[n++] = plain with { Fault = Fault.Writeback, Step = i };
             }
         }
     }

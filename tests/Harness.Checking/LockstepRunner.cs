@@ -75,8 +75,12 @@ public sealed record LockstepReport(
     bool? ModelConverges,
     bool? ImplConverges,
     IReadOnlyList<string> ConvergenceEvents,
-    IReadOnlyList<ScenarioCommand> UnfiredFaults)
+    IReadOnlyList<ScenarioCommand> UnfiredFaults,
+    IReadOnlyList<string> UnmetExpectations)
 {
+    /// <summary>True when some <c>expect</c> line did not hold on either side.</summary>
+    public bool ExpectationFailed => UnmetExpectations.Count > 0;
+
     /// <summary>True when the two sides disagreed somewhere.</summary>
     public bool Diverged => FirstDivergence is not null;
 
@@ -341,7 +345,27 @@ public sealed class LockstepRunner
         List<LockstepLine> lines, LockstepLine? divergence, int? errorLine, List<(int, PropertyId)> modelViolations,
         List<(int, ImplViolation)> implViolations, bool? modelConverges, bool? implConverges, List<string> convergenceEvents) =>
         new(lines, divergence, errorLine, modelViolations, implViolations, modelConverges, implConverges, convergenceEvents,
-            [.. Cluster.PendingFaults]);
+            [.. Cluster.PendingFaults], Unmet(lines));
+
+    // Each side's unmet expectations, by line: a failed expectation is a violation on whichever side it fails.
+    private static List<string> Unmet(List<LockstepLine> lines)
+    {
+        var unmet = new List<string>();
+        foreach (var line in lines)
+        {
+            if (line.Model?.Unmet is { } m)
+            {
+                unmet.Add($"line {line.Command.Line} ({line.Command}): model: {m}");
+            }
+
+            if (line.Implementation?.Unmet is { } i)
+            {
+                unmet.Add($"line {line.Command.Line} ({line.Command}): impl: {i}");
+            }
+        }
+
+        return unmet;
+    }
 
     private static string Verdict(bool? converges) => converges switch
     {

@@ -95,7 +95,12 @@ public static class LockstepReplay
             throw new ScenarioException(error ?? $"{file}:{errorLine}: the line cannot happen");
         }
 
-        var violated = report.ModelViolated.Any() || report.ImplViolated.Any();
+        foreach (var unmet in report.UnmetExpectations)
+        {
+            stdout.WriteLine($"expectation not met: {unmet}");
+        }
+
+        var violated = report.ModelViolated.Any() || report.ImplViolated.Any() || report.ExpectationFailed;
         return report.Diverged || violated ? Cli.Violated : Cli.Ok;
     }
 

@@ -90,6 +90,7 @@ public static class ReplayCommand
 
         var runner = new ModelRunner(design, scenario);
         var violated = new List<(int Line, PropertyId Property)>();
+        var unmet = new List<string>();
         stdout.WriteLine($"replay {file} on {design.Name()}");
         foreach (var command in scenario.Commands)
         {
@@ -109,6 +110,10 @@ public static class ReplayCommand
             }
 
             violated.AddRange(step.Violated.Select(p => (command.Line, p)));
+            if (step.Unmet is not null)
+            {
+                unmet.Add($"line {command.Line} ({command}): {step.Unmet}");
+            }
         }
 
         foreach (var pending in runner.PendingFaults)
@@ -123,6 +128,11 @@ public static class ReplayCommand
             ? "no property violated"
             : "violated: " + string.Join(", ", violated.Select(v => $"{v.Property.Name()} (line {v.Line})")));
         stdout.WriteLine($"converges once faults stop: {(converged ? "yes" : "no (convergence violated)")}");
+        foreach (var u in unmet)
+        {
+            stdout.WriteLine($"expectation not met: {u}");
+        }
+
         if (json is not null)
         {
             var doc = new
@@ -136,7 +146,7 @@ public static class ReplayCommand
             Cli.WriteFile(json, JsonSerializer.Serialize(doc, Cli.Json) + "\n");
         }
 
-        return violated.Count == 0 && converged ? Cli.Ok : Cli.Violated;
+        return violated.Count == 0 && converged && unmet.Count == 0 ? Cli.Ok : Cli.Violated;
     }
 
     /// <summary>Loads a scenario file, or the steps of a violation in a JSON report.</summary>
