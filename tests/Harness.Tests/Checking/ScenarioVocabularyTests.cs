@@ -135,6 +135,22 @@ public sealed class ScenarioVocabularyTests : IDisposable
     }
 
     [Theory]
+    [InlineData("model")]
+    [InlineData("sim")]
+    public void Replay_RoleWithSlash_ExitsTwoWithTheMastersMessage(string disk)
+    {
+        // The hole this closes: the parser let '../x' through, the model accepted it and only the master refused it.
+        var file = Path.Combine(_dir, "slash.scenario");
+        File.WriteAllText(file, "reserve ../x\n");
+
+        var (code, _, err) = CliRunner.Run("replay", file, "--design", "target", "--disk", disk);
+
+        Assert.Equal(2, code);
+        Assert.Contains("slash.scenario:1: Invalid role '../x': it must not contain '/'", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("expect rejected", "must follow an operation")]
     [InlineData("deliver\nexpect accepted", "must follow an operation")]
     [InlineData("send-agent create r1/v1", "send-agent is for names the master refuses")]
