@@ -60,6 +60,9 @@ public enum Fault : byte
 
     /// <summary>Power loss that keeps directory entries but drops unsynced file data.</summary>
     PowerLossKeepMetadata,
+
+    /// <summary>The operating system writes back everything right after the I/O step at <see cref="ModelAction.Step"/>; the agent goes on.</summary>
+    Writeback,
 }
 
 /// <summary>One agent I/O step.</summary>

@@ -1,7 +1,7 @@
 namespace Harness.Model;
 
 /// <summary>What one scenario line did to the model.</summary>
-public sealed record RunStep(ScenarioCommand Command, IReadOnlyList<string> Events, uint Violations, string? Rejected)
+public sealed record RunStep(ScenarioCommand Command, IReadOnlyList<string> Events, uint Violations, string? Rejected, string? Unmet = null)
 {
     /// <summary>The properties this line violated.</summary>
     public IEnumerable<PropertyId> Violated => Properties.Modelled.Where(p => (Violations & p.Bit()) != 0);
@@ -18,6 +18,9 @@ public sealed class ModelRunner
 {
     private readonly List<ScenarioCommand>[] _armed;
     private ModelState _state;
+
+    // The master's (or for send-agent the agent's) refusal of the last line that was not an expectation, for 'expect rejected'.
+    private string? _lastRejected;
 
     /// <summary>Disk units each agent has in a scenario.</summary>
     public const int ScenarioCapacity = 8;
@@ -77,7 +80,11 @@ public sealed class ModelRunner
 
         foreach (var c in scenario.Commands)
         {
-            Note(c.Role, c.Id);
+            if (c.NamesModelVolume)
+            {
+                Note(c.Role, c.Id);
+            }
+
             Note(c.Step?.Role, c.Step?.Id);
         }
 
@@ -126,6 +133,17 @@ public sealed class ModelRunner
         return count;
     }
 
+    /// <summary>
+    /// The convergence verdict at this point of the run, as every replay judges it: a copy of the state is driven to rest
+    /// without faults (<see cref="Semantics.DriveToRest"/>); the run's own state is left as it is. False is a violation of
+    /// convergence. The steps taken are narrated into <paramref name="log"/> when given.
+    /// </summary>
+    public bool Converges(List<string>? log = null)
+    {
+        var s = _state;
+        return Semantics.DriveToRest(ref s, log);
+    }
+
     /// <summary>Runs every line; stops at the first error.</summary>
     public IReadOnlyList<RunStep> RunAll() => [.. Scenario.Commands.Select(Execute)];
 
@@ -144,11 +162,51 @@ public sealed class ModelRunner
             return new RunStep(command, [$"armed: {Describe(command)}"], 0, null);
         }
 
+        var log = Narrate ? new List<string>() : null;
+        var a = command.Agent;
+        var status = (AgentStatus)_state.GetInt(Semantics.Layout.Status[a]);
+        switch (command.Kind)
+        {
+            case CommandKind.Expect:
+                {
+                    var unmet = Unmet(command);
+                    return new RunStep(command, [unmet is null ? $"as expected: {command}" : $"EXPECTATION NOT MET: {unmet}"], 0, null, unmet);
+                }
+
+            case CommandKind.Damage:
+                Semantics.Damage(ref _state, a, command.File, command.Damage, log);
+                _lastRejected = null;
+                return new RunStep(command, (IReadOnlyList<string>?)log ?? [], 0, null);
+            case CommandKind.SendAgent:
+                {
+                    if (status is not (AgentStatus.Connected or AgentStatus.Disconnected))
+                    {
+                        throw Error(command, $"'{command}' cannot happen now: the agent is not running");
+                    }
+
+                    // The agent checks every name before any I/O (the master's rule, the same words), so nothing changes.
+                    // A task launch names its first bad name; a checkpoint message lists every problem of its set.
+                    var refusal = command.SendsTask
+                        ? Names.Check(command.Role, "role") ?? Names.Check(command.Id, "persistence id")
+                        : string.Join("; ", new[] { Names.Check(command.Role, "role"), Names.Check(command.Id, "persistence id") }.OfType<string>());
+                    _lastRejected = refusal;
+                    return new RunStep(command, [$"agent rejects the message before any I/O: {refusal}"], 0, refusal);
+                }
+
+            case CommandKind.Restart when status is AgentStatus.Connected or AgentStatus.Disconnected:
+                // A clean restart: an orderly stop, then the same start as after a crash.
+                Semantics.Stop(ref _state, a, log);
+                break;
+            default:
+                break;
+        }
+
         var action = ToAction(command);
         if (Semantics.WhyNot(in _state, action) is { } why)
         {
-            if (command.Kind is CommandKind.Reserve or CommandKind.Unreserve or CommandKind.Create or CommandKind.Destroy)
+            if (command.IsOperation)
             {
+                _lastRejected = why;
                 return new RunStep(command, [$"master rejects the operation: {why}"], 0, why);
             }
 
@@ -160,9 +218,34 @@ public sealed class ModelRunner
             action = WithArmedFault(action);
         }
 
-        var log = Narrate ? new List<string>() : null;
+        _lastRejected = null;
         var violations = Semantics.Apply(ref _state, in action, log);
         return new RunStep(command, (IReadOnlyList<string>?)log ?? [], violations, null);
+    }
+
+    /// <summary>Why an <c>expect</c> line does not hold in the current state, or null when it does.</summary>
+    private string? Unmet(ScenarioCommand command)
+    {
+        var l = Semantics.Layout;
+        var a = command.Agent;
+        var status = (AgentStatus)_state.GetInt(l.Status[a]);
+        var info = _state.GetFile(l.Info[a, 0]);
+        var slot = command.Id is null ? -1 : Semantics.Names.FindSlot(command.Role!, command.Id);
+        return command.Expect switch
+        {
+            ExpectKind.Rejected => _lastRejected is null ? "the previous line was accepted" : null,
+            ExpectKind.Accepted => _lastRejected is { } why ? $"the previous line was rejected: {why}" : null,
+            ExpectKind.Dir => _state.GetBool(l.DirNow[a, slot]) ? null : $"{Semantics.VolumePath(slot)} does not exist",
+            ExpectKind.NoDir => _state.GetBool(l.DirNow[a, slot]) ? $"{Semantics.VolumePath(slot)} exists" : null,
+            ExpectKind.CheckpointIsMaster =>
+                info.Kind != FileKind.Empty && info.Set == Semantics.AgentView(_state.Get(l.MasterView[a]))
+                    ? null
+                    : $"resources.info holds {Semantics.Format(info)}, the master's view is {Semantics.Format(Semantics.AgentView(_state.Get(l.MasterView[a])))}",
+            ExpectKind.NoTarget => _state.GetFile(l.Target[a, 0]).Kind == FileKind.Absent ? null : "resources.target exists",
+            ExpectKind.AgentDown => status is AgentStatus.Down or AgentStatus.Stuck ? null : $"the agent is {status.ToString().ToLowerInvariant()}",
+            ExpectKind.AgentUp => status is AgentStatus.Connected or AgentStatus.Disconnected ? null : $"the agent is {status.ToString().ToLowerInvariant()}",
+            _ => status == AgentStatus.Stuck ? null : $"the agent is {status.ToString().ToLowerInvariant()}",
+        };
     }
 
     /// <summary>The model action a scenario line stands for, before armed faults are attached.</summary>
@@ -218,6 +301,7 @@ public sealed class ModelRunner
                     {
                         CommandKind.Fail => Fault.Fail,
                         CommandKind.Crash => Fault.Crash,
+                        CommandKind.Writeback => Fault.Writeback,
                         _ => arm.KeepMetadata ? Fault.PowerLossKeepMetadata : Fault.PowerLoss,
                     };
                     return action with { Fault = fault, Step = i };
@@ -243,6 +327,7 @@ public sealed class ModelRunner
     {
         CommandKind.Fail => $"the next '{arm.Step}' fails",
         CommandKind.Crash => $"the agent crashes right after the next '{arm.Step}'",
+        CommandKind.Writeback => $"the operating system writes back everything right after the next '{arm.Step}'",
         _ => $"power is lost right after the next '{arm.Step}'",
     };
 

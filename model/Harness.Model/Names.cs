@@ -1,11 +1,20 @@
+using System.Text;
+
 namespace Harness.Model;
 
 /// <summary>
-/// The names of roles and persistence ids, mapped to the model's slot numbers. The model's names are
-/// abstract labels: which strings are legal on a real disk is the implementation's business.
+/// The names of roles and persistence ids, mapped to the model's slot numbers, and the one rule for which
+/// names are valid (<see cref="Check"/>): the scenario parser and the model use it, and it is the master's
+/// rule word for word (the implementation's <c>ResourceNames.Check</c>; a test holds the two equal).
 /// </summary>
 public sealed class Names
 {
+    /// <summary>The longest name accepted, in UTF-8 bytes (a common file-name limit).</summary>
+    public const int MaxBytes = 255;
+
+    // Strict encoder: a lone surrogate cannot be written as a file name, so it is an invalid name.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly string[] _roles;
     private readonly string[][] _ids;
 
@@ -22,6 +31,60 @@ public sealed class Names
         _roles = [.. roles];
         _ids = [.. ids.Select(l => l.ToArray())];
         IdsPerRole = _ids.Max(l => l.Length);
+    }
+
+    /// <summary>
+    /// Returns why <paramref name="name"/> is not a valid role or persistence id (<paramref name="kind"/> names which,
+    /// as the message shows it), or null when it is valid: 1 to 255 bytes of UTF-8, no '/', no NUL, no control
+    /// character, neither '.' nor '..'. The messages are the master's, so that a model and an implementation that
+    /// refuse the same name say the same thing.
+    /// </summary>
+    public static string? Check(string? name, string kind)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return $"Invalid {kind}: it must not be empty";
+        }
+
+        if (name is "." or "..")
+        {
+            return $"Invalid {kind} '{name}': '.' and '..' are not allowed";
+        }
+
+        int bytes;
+        try
+        {
+            bytes = StrictUtf8.GetByteCount(name);
+        }
+        catch (EncoderFallbackException)
+        {
+            return $"Invalid {kind}: it is not valid UTF-16 text";
+        }
+
+        if (bytes > MaxBytes)
+        {
+            return $"Invalid {kind}: it is {bytes} bytes long in UTF-8, the limit is {MaxBytes}";
+        }
+
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (rune.Value == '/')
+            {
+                return $"Invalid {kind} '{name}': it must not contain '/'";
+            }
+
+            if (rune.Value == 0)
+            {
+                return $"Invalid {kind}: it must not contain NUL";
+            }
+
+            if (Rune.IsControl(rune))
+            {
+                return $"Invalid {kind}: it must not contain control characters (found U+{rune.Value:X4})";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The default names <c>r1..rN</c> and <c>v1..vM</c>.</summary>

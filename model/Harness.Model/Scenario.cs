@@ -45,8 +45,71 @@ public enum CommandKind
     /// <summary><c>fail STEP</c>.</summary>
     Fail,
 
-    /// <summary><c>writeback</c>.</summary>
+    /// <summary><c>writeback</c>, or <c>writeback after STEP</c> (armed).</summary>
     Writeback,
+
+    /// <summary><c>damage info|target truncate|empty|garbage</c>: the harness damages a checkpoint file on disk.</summary>
+    Damage,
+
+    /// <summary><c>send-agent create ROLE/ID</c> or <c>send-agent use ROLE/ID</c>: a message with a name the master would refuse, straight to the agent.</summary>
+    SendAgent,
+
+    /// <summary><c>expect ...</c>: an expectation the replay checks at this point.</summary>
+    Expect,
+}
+
+/// <summary>Which checkpoint file a <c>damage</c> line hits.</summary>
+public enum Checkpoint
+{
+    /// <summary><c>resources.info</c>.</summary>
+    Info,
+
+    /// <summary><c>resources.target</c>.</summary>
+    Target,
+}
+
+/// <summary>How a <c>damage</c> line damages a checkpoint file.</summary>
+public enum DamageKind
+{
+    /// <summary>Keep the first half of the file's bytes.</summary>
+    Truncate,
+
+    /// <summary>Leave the file with no bytes.</summary>
+    Empty,
+
+    /// <summary>Replace the file with bytes that are not a checkpoint.</summary>
+    Garbage,
+}
+
+/// <summary>What an <c>expect</c> line expects.</summary>
+public enum ExpectKind
+{
+    /// <summary><c>expect rejected</c>: the previous line (an operation or a <c>send-agent</c>) was refused.</summary>
+    Rejected,
+
+    /// <summary><c>expect accepted</c>: the previous operation was accepted.</summary>
+    Accepted,
+
+    /// <summary><c>expect dir ROLE/ID</c>: the volume directory exists.</summary>
+    Dir,
+
+    /// <summary><c>expect no dir ROLE/ID</c>: the volume directory does not exist.</summary>
+    NoDir,
+
+    /// <summary><c>expect checkpoint = master</c>: <c>resources.info</c> holds the master's view (as the design's agent sees it; absent reads as empty).</summary>
+    CheckpointIsMaster,
+
+    /// <summary><c>expect no target</c>: no <c>resources.target</c> exists.</summary>
+    NoTarget,
+
+    /// <summary><c>expect agent down</c>: the agent process is not running (down or stuck).</summary>
+    AgentDown,
+
+    /// <summary><c>expect agent up</c>: the agent process is running (connected or not).</summary>
+    AgentUp,
+
+    /// <summary><c>expect agent stuck</c>: the agent refused its checkpoint and stays down.</summary>
+    AgentStuck,
 }
 
 /// <summary>An agent I/O step named in a scenario: <c>mkdir r1/v1</c>, <c>rmdir r1/v1</c>, <c>write info</c>, <c>write target</c>, <c>rename target</c>.</summary>
@@ -73,10 +136,20 @@ public sealed record ScenarioCommand(
     string? Id = null,
     int Size = 1,
     StepSpec? Step = null,
-    bool KeepMetadata = false)
+    bool KeepMetadata = false,
+    Checkpoint File = Checkpoint.Info,
+    DamageKind Damage = DamageKind.Truncate,
+    ExpectKind Expect = ExpectKind.Rejected,
+    bool SendsTask = false)
 {
     /// <summary>Whether the line arms a fault for a later delivery or restart instead of acting now.</summary>
-    public bool Arms => Kind == CommandKind.Fail || (Kind is CommandKind.Crash or CommandKind.PowerLoss && Step is not null);
+    public bool Arms => Kind == CommandKind.Fail || (Kind is CommandKind.Crash or CommandKind.PowerLoss or CommandKind.Writeback && Step is not null);
+
+    /// <summary>Whether the line is a framework operation the master accepts or rejects.</summary>
+    public bool IsOperation => Kind is CommandKind.Reserve or CommandKind.Unreserve or CommandKind.Create or CommandKind.Destroy;
+
+    /// <summary>Whether the line's role and id are names of the model (not a <c>send-agent</c> line's hostile names).</summary>
+    public bool NamesModelVolume => Kind != CommandKind.SendAgent;
 
     /// <summary>The line in the scenario format, without the agent suffix for the first agent.</summary>
     public override string ToString()
@@ -96,7 +169,21 @@ public sealed record ScenarioCommand(
             CommandKind.Crash => Step is null ? "crash agent" : $"crash agent after {Step}",
             CommandKind.PowerLoss => "power-loss" + (KeepMetadata ? " keep-metadata" : string.Empty) + (Step is null ? string.Empty : $" after {Step}"),
             CommandKind.Fail => $"fail {Step}",
-            CommandKind.Writeback => "writeback",
+            CommandKind.Writeback => Step is null ? "writeback" : $"writeback after {Step}",
+            CommandKind.Damage => $"damage {(File == Checkpoint.Info ? "info" : "target")} {Damage.ToString().ToLowerInvariant()}",
+            CommandKind.SendAgent => SendsTask ? $"send-agent use {Role}/{Id}" : $"send-agent create {Role}/{Id} size={Size}",
+            CommandKind.Expect => Expect switch
+            {
+                ExpectKind.Rejected => "expect rejected",
+                ExpectKind.Accepted => "expect accepted",
+                ExpectKind.Dir => $"expect dir {Role}/{Id}",
+                ExpectKind.NoDir => $"expect no dir {Role}/{Id}",
+                ExpectKind.CheckpointIsMaster => "expect checkpoint = master",
+                ExpectKind.NoTarget => "expect no target",
+                ExpectKind.AgentDown => "expect agent down",
+                ExpectKind.AgentUp => "expect agent up",
+                _ => "expect agent stuck",
+            },
             _ => Kind.ToString(),
         };
         return Agent == 0 ? text : $"{text} @a{Agent + 1}";
@@ -178,7 +265,14 @@ public sealed class Scenario
 
             try
             {
-                commands.Add(ParseLine(i + 1, line));
+                var command = ParseLine(i + 1, line);
+                if (command.Kind == CommandKind.Expect && command.Expect is ExpectKind.Rejected or ExpectKind.Accepted &&
+                    !Answerable(commands, command))
+                {
+                    throw new FormatException($"'{command}' must follow an operation ({(command.Expect == ExpectKind.Rejected ? "or a send-agent line " : string.Empty)}of the same agent)");
+                }
+
+                commands.Add(command);
             }
             catch (FormatException e)
             {
@@ -187,6 +281,14 @@ public sealed class Scenario
         }
 
         return new Scenario(commands, source);
+    }
+
+    // 'expect rejected' and 'expect accepted' judge the line before them (other expectations in between are skipped).
+    private static bool Answerable(List<ScenarioCommand> commands, ScenarioCommand expect)
+    {
+        var previous = commands.LastOrDefault(c => c.Kind != CommandKind.Expect);
+        return previous is not null && previous.Agent == expect.Agent &&
+               (previous.IsOperation || (expect.Expect == ExpectKind.Rejected && previous.Kind == CommandKind.SendAgent));
     }
 
     /// <summary>The scenario as text, one command a line.</summary>
@@ -263,8 +365,50 @@ public sealed class Scenario
                 ExpectWords(rest, ["notices"], "master notices");
                 return new ScenarioCommand(number, CommandKind.MasterNotices, agent);
             case "writeback":
-                Expect(rest, 0, "writeback");
-                return new ScenarioCommand(number, CommandKind.Writeback, agent);
+                return new ScenarioCommand(number, CommandKind.Writeback, agent, Step: After(rest, "writeback"));
+            case "damage":
+                {
+                    if (rest.Count != 2 || rest[0] is not ("info" or "target") || rest[1] is not ("truncate" or "empty" or "garbage"))
+                    {
+                        throw new FormatException("expected 'damage info|target truncate|empty|garbage'");
+                    }
+
+                    var file = rest[0] == "info" ? Checkpoint.Info : Checkpoint.Target;
+                    var damage = rest[1] switch { "truncate" => DamageKind.Truncate, "empty" => DamageKind.Empty, _ => DamageKind.Garbage };
+                    return new ScenarioCommand(number, CommandKind.Damage, agent, File: file, Damage: damage);
+                }
+
+            case "send-agent":
+                {
+                    if (rest.Count != 2 || rest[0] is not ("create" or "use"))
+                    {
+                        throw new FormatException("expected 'send-agent create ROLE/ID [size=N]' or 'send-agent use ROLE/ID'");
+                    }
+
+                    if (rest[0] == "use" && sizeWord >= 0)
+                    {
+                        throw new FormatException("send-agent use takes no size");
+                    }
+
+                    // The names are taken as written, split at the first '/': this line exists to send what the master
+                    // would refuse, so a name the master accepts belongs in 'create' or 'use' instead.
+                    var slash = rest[1].IndexOf('/', StringComparison.Ordinal);
+                    if (slash < 0)
+                    {
+                        throw new FormatException($"expected ROLE/ID, got '{rest[1]}'");
+                    }
+
+                    var (role, id) = (rest[1][..slash], rest[1][(slash + 1)..]);
+                    if (Names.Check(role, "role") is null && Names.Check(id, "persistence id") is null)
+                    {
+                        throw new FormatException($"send-agent is for names the master refuses; '{role}/{id}' is valid: use '{rest[0]} {role}/{id}'");
+                    }
+
+                    return new ScenarioCommand(number, CommandKind.SendAgent, agent, role, id, size, SendsTask: rest[0] == "use");
+                }
+
+            case "expect":
+                return ParseExpect(number, agent, rest);
             case "crash":
                 if (rest.Count == 0 || rest[0] != "agent")
                 {
@@ -284,8 +428,44 @@ public sealed class Scenario
             default:
                 throw new FormatException(
                     $"unknown command '{verb}'; expected reserve, unreserve, create, destroy, use, deliver, restart, reconnect, " +
-                    "break, master, crash, power-loss, fail or writeback");
+                    "break, master, crash, power-loss, fail, writeback, damage, send-agent or expect");
         }
+    }
+
+    private static ScenarioCommand ParseExpect(int number, int agent, List<string> rest)
+    {
+        const string Usage = "expected 'expect rejected', 'expect accepted', 'expect dir ROLE/ID', 'expect no dir ROLE/ID', " +
+                             "'expect checkpoint = master', 'expect no target' or 'expect agent down|up|stuck'";
+        var text = string.Join(' ', rest);
+        ExpectKind? simple = text switch
+        {
+            "rejected" => ExpectKind.Rejected,
+            "accepted" => ExpectKind.Accepted,
+            "checkpoint = master" => ExpectKind.CheckpointIsMaster,
+            "no target" => ExpectKind.NoTarget,
+            "agent down" => ExpectKind.AgentDown,
+            "agent up" => ExpectKind.AgentUp,
+            "agent stuck" => ExpectKind.AgentStuck,
+            _ => null,
+        };
+        if (simple is { } kind)
+        {
+            return new ScenarioCommand(number, CommandKind.Expect, agent, Expect: kind);
+        }
+
+        if (rest.Count == 2 && rest[0] == "dir")
+        {
+            var (role, id) = Volume(rest[1]);
+            return new ScenarioCommand(number, CommandKind.Expect, agent, role, id, Expect: ExpectKind.Dir);
+        }
+
+        if (rest.Count == 3 && rest[0] == "no" && rest[1] == "dir")
+        {
+            var (role, id) = Volume(rest[2]);
+            return new ScenarioCommand(number, CommandKind.Expect, agent, role, id, Expect: ExpectKind.NoDir);
+        }
+
+        throw new FormatException(Usage);
     }
 
     private static StepSpec? After(List<string> rest, string usage)
@@ -338,20 +518,17 @@ public sealed class Scenario
 
     private static string Name(string word, string what)
     {
-        // The rules of docs/semantics.md, so that a name the master must refuse is bad input, not a divergence.
-        if (word.Length == 0 || word.Contains('=', StringComparison.Ordinal) || word is "." or "..")
+        // The one rule of names (docs/semantics.md), the master's, so that a name the master must refuse is bad input
+        // with the master's own message, not a divergence.
+        if (Names.Check(word, what) is { } invalid)
         {
-            throw new FormatException($"bad {what} '{word}'");
+            throw new FormatException(invalid);
         }
 
-        if (word.Any(char.IsControl))
+        // Not a rule of names but of this format: '=' marks an option (size=N), so such a name cannot be written here.
+        if (word.Contains('=', StringComparison.Ordinal))
         {
-            throw new FormatException($"bad {what}: it contains a control character");
-        }
-
-        if (System.Text.Encoding.UTF8.GetByteCount(word) > 255)
-        {
-            throw new FormatException($"bad {what}: longer than 255 bytes");
+            throw new FormatException($"a {what} containing '=' cannot be written in a scenario, got '{word}'");
         }
 
         return word;

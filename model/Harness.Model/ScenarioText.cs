@@ -32,6 +32,7 @@ public static class ScenarioText
             {
                 Fault.Fail => new ScenarioCommand(0, CommandKind.Fail, a, Step: spec),
                 Fault.Crash => new ScenarioCommand(0, CommandKind.Crash, a, Step: spec),
+                Fault.Writeback => new ScenarioCommand(0, CommandKind.Writeback, a, Step: spec),
                 _ => new ScenarioCommand(0, CommandKind.PowerLoss, a, Step: spec, KeepMetadata: action.Fault == Fault.PowerLossKeepMetadata),
             });
         }

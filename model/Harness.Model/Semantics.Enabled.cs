@@ -41,7 +41,7 @@ public sealed partial class Semantics
                     if (s.GetInt(_l.ChannelLength[a]) > 0)
                     {
                         var k = PlanDelivery(in s, a, steps);
-                        AddWithFaults(new ModelAction(ActionKind.Deliver, a), k, io, crash, power, DropAfterStep(in s), buffer, ref n);
+                        AddWithFaults(new ModelAction(ActionKind.Deliver, a), k, io, crash, power, DropAfterStep(in s), WritebackMatters(in s), buffer, ref n);
                     }
 
                     if (s.GetInt(_l.LinkLeft) > 0)
@@ -53,7 +53,7 @@ public sealed partial class Semantics
                 case AgentStatus.Down:
                     {
                         var k = PlanRecovery(in s, a, steps);
-                        AddWithFaults(new ModelAction(ActionKind.Restart, a), k, io, crash, power, DropAfterStep(in s), buffer, ref n);
+                        AddWithFaults(new ModelAction(ActionKind.Restart, a), k, io, crash, power, DropAfterStep(in s), WritebackMatters(in s), buffer, ref n);
                         break;
                     }
 
@@ -164,8 +164,15 @@ public sealed partial class Semantics
     /// </summary>
     private bool DropAfterStep(in ModelState s) => Durable(in s) || (Reductions & Reductions.PowerLoss) == 0;
 
+    /// <summary>
+    /// Whether a writeback inside an update or a recovery can matter: only while a power loss can still happen (after
+    /// that, what is durable can no longer be observed) and only where the steps leave unsynced data (in the durable
+    /// design every step is synced when it ends, so a writeback between two of them finds nothing to write).
+    /// </summary>
+    private bool WritebackMatters(in ModelState s) => !Durable(in s);
+
     private static void AddWithFaults(
-        ModelAction plain, int steps, bool io, bool crash, bool power, bool drop, Span<ModelAction> buffer, ref int n)
+        ModelAction plain, int steps, bool io, bool crash, bool power, bool drop, bool writeback, Span<ModelAction> buffer, ref int n)
     {
         buffer[n++] = plain;
         for (var i = 0; i < steps; i++)
@@ -195,6 +202,12 @@ public sealed partial class Semantics
             {
                 buffer[n++] = plain with { Fault = Fault.PowerLossKeepMetadata, Step = i };
             }
+
+            // The kernel's flush may land between any two steps; after the last one it is the writeback while idle.
+            if (writeback)
+            {
+                buffer[n++] = plain with { Fault = Fault.Writeback, Step = i };
+            }
         }
     }
 
@@ -221,7 +234,7 @@ public sealed partial class Semantics
             case ActionKind.Destroy:
                 if (!s.GetBool(_l.MasterConnected[a]))
                 {
-                    return "master drops the operation: agent is disconnected";
+                    return $"Agent {AgentName(a)} is not connected: operation dropped";
                 }
 
                 if (s.GetInt(_l.OpsLeft) == 0)
@@ -280,41 +293,72 @@ public sealed partial class Semantics
         }
     }
 
+    // The master's rules in the master's words (impl Master.Check), checked in the same order, so that lockstep can
+    // hold the two sides to the same rejection text.
     private string? WhyInvalid(in ModelState s, in ModelAction action)
     {
         var a = action.Agent;
         var view = s.Get(_l.MasterView[a]);
         var size = action.Size;
-        if (size <= 0)
+        var role = Names.Role(action.Role);
+        if (Names.Check(role, "role") is { } badRole)
         {
-            return "size must be positive";
+            return badRole;
         }
 
         switch (action.Kind)
         {
             case ActionKind.Reserve:
                 {
+                    if (size <= 0)
+                    {
+                        return $"Invalid RESERVE: the amount must be positive, got {size}";
+                    }
+
                     var total = 0;
                     for (var r = 0; r < _l.Roles; r++)
                     {
                         total += _l.Reserved(view, r);
                     }
 
-                    return _l.Capacity - total >= size
+                    var unreserved = _l.Capacity - total;
+                    return unreserved >= size
                         ? null
-                        : $"Insufficient unreserved disk: {_l.Capacity - total} left, {size} asked";
+                        : $"Insufficient unreserved disk: RESERVE {size} for role '{role}' but only {unreserved} unreserved";
                 }
 
             case ActionKind.Unreserve:
                 {
-                    var free = _l.Reserved(view, action.Role) - UsedBy(in s, a, action.Role);
+                    if (size <= 0)
+                    {
+                        return $"Invalid UNRESERVE: the amount must be positive, got {size}";
+                    }
+
+                    var reserved = _l.Reserved(view, action.Role);
+                    if (size > reserved)
+                    {
+                        return $"Insufficient reserved disk: UNRESERVE {size} for role '{role}' but only {reserved} reserved";
+                    }
+
+                    var free = reserved - UsedBy(in s, a, action.Role);
                     return free >= size
                         ? null
-                        : $"Insufficient reserved disk not used by volumes in role {Names.Role(action.Role)}: {free} free, {size} asked";
+                        : $"Volume must be destroyed before unreserving: role '{role}' has {free} reserved units not used by volumes";
                 }
 
             case ActionKind.Create:
                 {
+                    var id = Names.Id(action.Slot);
+                    if (Names.Check(id, "persistence id") is { } badId)
+                    {
+                        return badId;
+                    }
+
+                    if (size <= 0)
+                    {
+                        return $"Invalid CREATE: the size must be positive, got {size}";
+                    }
+
                     if (_l.Inc(view, action.Slot) != 0)
                     {
                         return $"Persistence ID is not unique: {Names.Volume(action.Slot)}";
@@ -328,15 +372,19 @@ public sealed partial class Semantics
                     var free = _l.Reserved(view, action.Role) - UsedBy(in s, a, action.Role);
                     return free >= size
                         ? null
-                        : $"Insufficient reserved disk in role {Names.Role(action.Role)}: {free} free, {size} asked";
+                        : $"Insufficient reserved disk: CREATE {Names.Volume(action.Slot)} needs {size} but role '{role}' has {free} free reserved units";
                 }
 
             case ActionKind.Destroy:
-                return _l.Inc(view, action.Slot) != 0 ? null : $"Persistent volumes not found: {Names.Volume(action.Slot)}";
+                return Names.Check(Names.Id(action.Slot), "persistence id")
+                    ?? (_l.Inc(view, action.Slot) != 0 ? null : $"Persistent volumes not found: {Names.Volume(action.Slot)}");
             default:
                 return null;
         }
     }
+
+    /// <summary>The master's name of agent <paramref name="a"/> (0-based): <c>a1</c>, <c>a2</c>, ...</summary>
+    public static string AgentName(int a) => $"a{a + 1}";
 
     private int UsedBy(in ModelState s, int a, int role)
     {

@@ -237,6 +237,13 @@ public sealed partial class Semantics
                 return violations;
             }
 
+            if (action.Step == i && action.Fault is Fault.Writeback)
+            {
+                // The kernel's periodic flush may land inside an update: everything so far becomes durable, the agent goes on.
+                Writeback(ref s, a);
+                log?.Add("operating system writes back every pending write: the disk is durable");
+            }
+
             if (action.Step == i && action.Fault is Fault.PowerLoss or Fault.PowerLossKeepMetadata)
             {
                 Spend(ref s, _l.PowerLeft);
@@ -425,6 +432,32 @@ public sealed partial class Semantics
         log?.Add($"agent registers with {Format(s.Get(_l.Memory[a]))}; master marks it connected and keeps its own view");
         Send(ref s, a, log);
         return violations;
+    }
+
+    /// <summary>
+    /// An orderly stop of a running agent (the first half of a clean restart): the process ends between two steps, so
+    /// it loses its memory and the messages in flight, and the disk keeps everything it was given, as after a crash.
+    /// </summary>
+    public void Stop(ref ModelState s, int a, List<string>? log = null)
+    {
+        log?.Add(Lost(in s, a, "agent stops (orderly shutdown)"));
+        GoDown(ref s, a);
+    }
+
+    /// <summary>
+    /// The harness damages a checkpoint file (truncated, emptied or overwritten with garbage): every kind reads as a file
+    /// that does not parse. The damage is written and synced, so it is durable: a power loss does not undo it.
+    /// </summary>
+    public void Damage(ref ModelState s, int a, Checkpoint file, DamageKind kind, List<string>? log = null)
+    {
+        var fields = file == Checkpoint.Info ? _l.Info : _l.Target;
+        for (var view = 0; view < Layout.FileViews; view++)
+        {
+            s.SetFile(fields[a, view], FileContent.Empty);
+        }
+
+        var name = file == Checkpoint.Info ? "resources.info" : "resources.target";
+        log?.Add($"the harness damages meta/resources/{name} ({kind.ToString().ToLowerInvariant()}): it no longer parses");
     }
 
     private uint LosePower(ref ModelState s, int a, Fault mode, List<string>? log)

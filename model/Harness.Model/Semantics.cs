@@ -113,6 +113,40 @@ public sealed partial class Semantics
         return true;
     }
 
+    /// <summary>
+    /// The liveness phase, the one every replay uses (the implementation's is the same procedure): with no more faults
+    /// or operations, restart every agent that is down, reconnect every disconnected one and deliver everything in
+    /// flight; then whether every agent converged (<see cref="IsConverged"/>). A stuck agent stays stuck.
+    /// </summary>
+    public bool DriveToRest(ref ModelState s, List<string>? log = null)
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            for (var a = 0; a < _l.Agents; a++)
+            {
+                var status = (AgentStatus)s.GetInt(_l.Status[a]);
+                if (status == AgentStatus.Down)
+                {
+                    log?.Add(_l.Agents > 1 ? $"restart agent @{AgentName(a)}" : "restart agent");
+                    Apply(ref s, new ModelAction(ActionKind.Restart, a), log);
+                }
+                else if (status == AgentStatus.Disconnected)
+                {
+                    log?.Add(_l.Agents > 1 ? $"reconnect agent @{AgentName(a)}" : "reconnect agent");
+                    Apply(ref s, new ModelAction(ActionKind.Reconnect, a), log);
+                }
+
+                while (s.GetInt(_l.Status[a]) == (int)AgentStatus.Connected && s.GetInt(_l.ChannelLength[a]) > 0)
+                {
+                    log?.Add(_l.Agents > 1 ? $"deliver @{AgentName(a)}" : "deliver");
+                    Apply(ref s, new ModelAction(ActionKind.Deliver, a), log);
+                }
+            }
+        }
+
+        return IsConverged(in s);
+    }
+
     /// <summary>A set as text, such as <c>{r1:1 r1/v1@2}</c> (incarnations shown where the design has them).</summary>
     public string Format(ulong set)
     {

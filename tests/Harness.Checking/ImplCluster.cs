@@ -43,25 +43,31 @@ public sealed record ImplOptions
 public sealed record ImplViolation(PropertyId Property, string Detail);
 
 /// <summary>What one scenario line did to the implementation.</summary>
-public sealed record ImplStep(ScenarioCommand Command, IReadOnlyList<string> Events, IReadOnlyList<ImplViolation> Violations, string? Rejected);
+public sealed record ImplStep(
+    ScenarioCommand Command, IReadOnlyList<string> Events, IReadOnlyList<ImplViolation> Violations, string? Rejected, string? Unmet = null);
 
 /// <summary>One agent of the cluster: its disk stack, its current process (if any) and the status the driver tracks.</summary>
 public sealed class ImplAgent
 {
+    private readonly RetargetableFileSystem disk;
+
     internal ImplAgent(string name, IFileSystem disk, SimulatedFileSystem? simulated, bool skipRemoval)
     {
         Name = name;
-        Disk = disk;
+        this.disk = new RetargetableFileSystem(disk);
         Simulated = simulated;
-        Faults = new FaultInjectingFileSystem(skipRemoval ? new VolumeRemovalSkippingFileSystem(disk) : disk);
-        Steps = new LogicalStepFileSystem(Faults);
+        Faults = new FaultInjectingFileSystem(skipRemoval ? new VolumeRemovalSkippingFileSystem(this.disk) : this.disk);
+        Steps = new LogicalStepFileSystem(Faults) { WritebackNow = simulated is null ? null : simulated.Writeback };
     }
 
     /// <summary>The agent's id at the master: <c>a1</c>, <c>a2</c>, ...</summary>
     public string Name { get; }
 
     /// <summary>The disk itself, through its port: what the harness reads to observe.</summary>
-    public IFileSystem Disk { get; }
+    public IFileSystem Disk => disk.Target;
+
+    /// <summary>Moves the agent, running or not, onto another disk; every later operation and observation goes there.</summary>
+    internal void MoveTo(IFileSystem other) => disk.Target = other;
 
     /// <summary>The simulated disk, or null on the real one.</summary>
     public SimulatedFileSystem? Simulated { get; }
@@ -92,6 +98,9 @@ public sealed class ImplCluster
     private readonly bool agentIncarnations;
     private readonly AgentFaultsForTesting? agentFaults;
     private readonly ImplOptions options;
+
+    // The master's (or for send-agent the agent's) refusal of the last line that was not an expectation, for 'expect rejected'.
+    private string? lastRejected;
 
     /// <summary>Builds the cluster for a scenario: one agent per agent the scenario names, each with <see cref="ModelRunner.ScenarioCapacity"/> units.</summary>
     public ImplCluster(Design design, Scenario scenario, ImplOptions? options = null)
@@ -218,15 +227,22 @@ public sealed class ImplCluster
         try
         {
             string? rejected = null;
+            string? unmet = null;
             if (command.Arms)
             {
                 RequireSimulatedFor(command, agent);
                 agent.Steps.Armed.Add(command);
                 events?.Add($"impl: armed '{command}'");
             }
+            else if (command.Kind == CommandKind.Expect)
+            {
+                unmet = Unmet(command, agent);
+                events?.Add(unmet is null ? $"impl: as expected: {command}" : $"impl: EXPECTATION NOT MET: {unmet}");
+            }
             else
             {
                 rejected = Act(command, agent, events, violations);
+                lastRejected = rejected;
             }
 
             violations.AddRange(agent.Steps.Violations);
@@ -235,7 +251,7 @@ public sealed class ImplCluster
                 events?.Add($"IMPL VIOLATION {v.Property.Name()}: {v.Detail}");
             }
 
-            return new ImplStep(command, (IReadOnlyList<string>?)events ?? [], violations, rejected);
+            return new ImplStep(command, (IReadOnlyList<string>?)events ?? [], violations, rejected, unmet);
         }
         finally
         {
@@ -282,6 +298,42 @@ public sealed class ImplCluster
         }
 
         return Agents.All(IsConverged);
+    }
+
+    /// <summary>
+    /// Real disk only: copies every agent's work directory to <paramref name="scratchRoot"/> (<c>a1/</c>, <c>a2/</c>, ...)
+    /// and moves the agents onto the copies, so that what follows (the liveness phase) leaves the original directories as
+    /// the scenario left them.
+    /// </summary>
+    public void MoveToCopy(string scratchRoot)
+    {
+        ArgumentNullException.ThrowIfNull(scratchRoot);
+        if (Disk != DiskKind.Real)
+        {
+            throw new InvalidOperationException("only the real disk's agents work in a directory that can be copied");
+        }
+
+        foreach (var agent in Agents)
+        {
+            var from = Path.Combine(options.WorkDirectory!, agent.Name);
+            var to = Path.Combine(scratchRoot, agent.Name);
+            CopyDirectory(from, to);
+            agent.MoveTo(new LocalFileSystem(to));
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var directory in Directory.GetDirectories(from))
+        {
+            CopyDirectory(directory, Path.Combine(to, Path.GetFileName(directory)));
+        }
     }
 
     /// <summary>Observes the implementation in the model's vocabulary, reading the files back through each disk's port.</summary>
@@ -340,13 +392,23 @@ public sealed class ImplCluster
                 Deliver(command, agent, events, violations);
                 return null;
             case CommandKind.Restart:
-                if (agent.Status != AgentStatus.Down)
+                if (agent.Status is AgentStatus.Connected or AgentStatus.Disconnected)
+                {
+                    // A clean restart: an orderly stop (memory and messages in flight lost, the disk keeps everything), then a start.
+                    Kill(agent, events, "agent stops (orderly shutdown)");
+                }
+                else if (agent.Status != AgentStatus.Down)
                 {
                     throw Error(command, $"'{command}' cannot happen now: agent is {Describe(agent.Status)}, not down");
                 }
 
                 Restart(agent, events, violations);
                 return null;
+            case CommandKind.Damage:
+                Damage(command, agent, events);
+                return null;
+            case CommandKind.SendAgent:
+                return SendAgent(command, agent, events, violations);
             case CommandKind.Reconnect:
                 if (agent.Status != AgentStatus.Disconnected)
                 {
@@ -396,6 +458,129 @@ public sealed class ImplCluster
                 return null;
             default:
                 throw Error(command, $"'{command}' is not an action");
+        }
+    }
+
+    /// <summary>
+    /// Damages a checkpoint file through the disk's port, bypassing the agent: the first half of its bytes (of the empty
+    /// set's encoding when it is absent), no bytes, or bytes that are not a checkpoint. The file and its directory are
+    /// synced, so on the simulated disk the damage survives a power loss, as the model has it.
+    /// </summary>
+    private static void Damage(ScenarioCommand command, ImplAgent agent, List<string>? events)
+    {
+        var path = command.File == Checkpoint.Info ? AgentLayout.InfoFile : AgentLayout.TargetFile;
+        var disk = agent.Disk;
+        byte[] bytes = command.Damage switch
+        {
+            DamageKind.Truncate => (disk.FileExists(path) ? disk.ReadFile(path) : CheckpointCodec.Encode(ResourceSet.Empty)) is var whole
+                ? whole[..(whole.Length / 2)]
+                : [],
+            DamageKind.Empty => [],
+            _ => [0x00, (byte)'g', (byte)'a', (byte)'r', (byte)'b', 0xFF],
+        };
+        if (!disk.DirectoryExists(AgentLayout.MetaDirectory))
+        {
+            disk.CreateDirectory(AgentLayout.MetaDirectory);
+        }
+
+        disk.WriteFile(path, bytes);
+        disk.FsyncFile(path);
+        // Every directory up to the work directory, deepest first, so that the damaged file's own path is durable too.
+        foreach (var directory in WorkPath.SelfAndAncestors(AgentLayout.MetaDirectory).Reverse().Append(WorkPath.Root))
+        {
+            disk.FsyncDirectory(directory);
+        }
+
+        events?.Add(string.Create(CultureInfo.InvariantCulture, $"impl: the harness writes {bytes.Length} damaged byte(s) to {path}"));
+    }
+
+    /// <summary>
+    /// Hands the agent a message with a name the master refuses, bypassing the master and the transport. The agent must
+    /// refuse it before any I/O: confinement is violated when it accepts it, or when any agent's work directory changed.
+    /// </summary>
+    private string? SendAgent(ScenarioCommand command, ImplAgent agent, List<string>? events, List<ImplViolation> violations)
+    {
+        if (agent.Status is not (AgentStatus.Connected or AgentStatus.Disconnected))
+        {
+            throw Error(command, $"'{command}' cannot happen now: the agent is not running");
+        }
+
+        var before = Agents.Select(a => FileSystemTree.Capture(a.Disk)).ToList();
+        string? refusal = null;
+        try
+        {
+            if (command.SendsTask)
+            {
+                var reply = agent.Process!.RunTask(command.Role!, command.Id!, 1);
+                refusal = reply.Outcome == TaskOutcome.Rejected ? reply.Error : null;
+            }
+            else
+            {
+                var sent = agent.Process!.Resources.WithVolume(new Volume(command.Role!, command.Id!, command.Size, agentIncarnations ? 1 : 0));
+                var reply = agent.Process.CheckpointResources(sent);
+                refusal = reply.Outcome == CheckpointOutcome.Rejected ? reply.Error : null;
+            }
+        }
+        catch (Exception e) when (e is AgentExitedException or SimulatedCrashException or PathOutsideWorkDirectoryException or InvalidResourceException or IOException)
+        {
+            violations.Add(new ImplViolation(PropertyId.Confinement, $"the agent acted on the hostile message and stopped: {e.Message}"));
+            Kill(agent, events, "agent stops");
+            return null;
+        }
+
+        events?.Add(refusal is null ? "impl: the agent accepts the message" : $"impl: the agent rejects the message: {refusal}");
+        if (refusal is null)
+        {
+            violations.Add(new ImplViolation(PropertyId.Confinement, $"the agent accepted a message naming {command.Role}/{command.Id}"));
+        }
+
+        for (var i = 0; i < Agents.Count; i++)
+        {
+            if (!FileSystemTree.Capture(Agents[i].Disk).SequenceEqual(before[i]))
+            {
+                violations.Add(new ImplViolation(PropertyId.Confinement, $"{Agents[i].Name}'s work directory changed on a message with an invalid name"));
+            }
+        }
+
+        return refusal;
+    }
+
+    /// <summary>Why an <c>expect</c> line does not hold on the implementation, or null when it does.</summary>
+    private string? Unmet(ScenarioCommand command, ImplAgent agent)
+    {
+        var disk = agent.Disk;
+        switch (command.Expect)
+        {
+            case ExpectKind.Rejected:
+                return lastRejected is null ? "the previous line was accepted" : null;
+            case ExpectKind.Accepted:
+                return lastRejected is { } why ? $"the previous line was rejected: {why}" : null;
+            case ExpectKind.Dir:
+            case ExpectKind.NoDir:
+                {
+                    var path = AgentLayout.VolumeDirectory(command.Role!, command.Id!);
+                    var exists = disk.DirectoryExists(path);
+                    return exists == (command.Expect == ExpectKind.Dir) ? null : $"{path} {(exists ? "exists" : "does not exist")}";
+                }
+
+            case ExpectKind.CheckpointIsMaster:
+                {
+                    var info = ReadCheckpoint(disk, AgentLayout.InfoFile);
+                    var view = Master.View(agent.Name);
+                    var set = info.Kind == CheckpointReadKind.Absent ? ResourceSet.Empty : info.Set;
+                    return info.Kind != CheckpointReadKind.Unparseable && set!.SameAs(view, AgentDesign.Identity)
+                        ? null
+                        : $"resources.info holds {info.Text(agentIncarnations)}, the master's view is {SetText.Of(view, agentIncarnations)}";
+                }
+
+            case ExpectKind.NoTarget:
+                return disk.FileExists(AgentLayout.TargetFile) ? "resources.target exists" : null;
+            case ExpectKind.AgentDown:
+                return agent.Status is AgentStatus.Down or AgentStatus.Stuck ? null : $"the agent is {Describe(agent.Status)}";
+            case ExpectKind.AgentUp:
+                return agent.Status is AgentStatus.Connected or AgentStatus.Disconnected ? null : $"the agent is {Describe(agent.Status)}";
+            default:
+                return agent.Status == AgentStatus.Stuck ? null : $"the agent is {Describe(agent.Status)}";
         }
     }
 
@@ -563,7 +748,9 @@ public sealed class ImplCluster
     private void Register(ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
         // recover-before-register, from the disk alone: the directories are the committed volumes and no target is pending.
-        var info = ReadSet(agent.Disk, AgentLayout.InfoFile) ?? ResourceSet.Empty;
+        // A file that does not parse (damaged by the scenario) lists no volume, as the model reads it.
+        var read = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
+        var info = read.Kind == CheckpointReadKind.Set ? read.Set! : ResourceSet.Empty;
         var directories = VolumeDirectories(agent.Disk);
         var problems = new List<string>();
         if (!SameVolumeNames(directories, info.Volumes))
@@ -636,11 +823,12 @@ public sealed class ImplCluster
         }
 
         var view = Master.View(agent.Name);
-        var info = ReadSet(agent.Disk, AgentLayout.InfoFile);
+        var read = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
         var directories = VolumeDirectories(agent.Disk);
         return view.SameAs(agent.Process!.Resources, AgentDesign.Identity) &&
-               // An absent checkpoint is the empty set (docs/semantics.md), as the model reads it.
-               (info ?? ResourceSet.Empty).SameAs(view, AgentDesign.Identity) &&
+               // An absent checkpoint is the empty set (docs/semantics.md), as the model reads it; a damaged one never converges.
+               read.Kind != CheckpointReadKind.Unparseable &&
+               (read.Set ?? ResourceSet.Empty).SameAs(view, AgentDesign.Identity) &&
                !agent.Disk.FileExists(AgentLayout.TargetFile) &&
                SameVolumeNames(directories, view.Volumes);
     }

@@ -75,8 +75,12 @@ public sealed record LockstepReport(
     bool? ModelConverges,
     bool? ImplConverges,
     IReadOnlyList<string> ConvergenceEvents,
-    IReadOnlyList<ScenarioCommand> UnfiredFaults)
+    IReadOnlyList<ScenarioCommand> UnfiredFaults,
+    IReadOnlyList<string> UnmetExpectations)
 {
+    /// <summary>True when some <c>expect</c> line did not hold on either side.</summary>
+    public bool ExpectationFailed => UnmetExpectations.Count > 0;
+
     /// <summary>True when the two sides disagreed somewhere.</summary>
     public bool Diverged => FirstDivergence is not null;
 
@@ -204,12 +208,11 @@ public sealed class LockstepRunner
         var convergenceEvents = new List<string>();
         if (divergence is null && errorLine is null && options.CheckConvergence)
         {
-            implConverges = Cluster.Converge(convergenceEvents);
+            (implConverges, var impl) = ConvergeImplementation(convergenceEvents);
             if (model is not null)
             {
                 var s = model.State;
-                modelConverges = ConvergeModel(model.Semantics, ref s);
-                var impl = Cluster.Snapshot();
+                modelConverges = model.Semantics.DriveToRest(ref s);
                 var diff = Compare(s, impl);
                 if (modelConverges != implConverges)
                 {
@@ -224,6 +227,30 @@ public sealed class LockstepRunner
         }
 
         return Report(lines, divergence, errorLine, modelViolations, implViolations, modelConverges, implConverges, convergenceEvents);
+    }
+
+    /// <summary>
+    /// The implementation's liveness phase. On the real disk it runs on a copy of the work directory, in a temporary
+    /// directory removed afterwards, so the user's directory keeps showing what the scenario left.
+    /// </summary>
+    private (bool Converges, ImplSnapshot AtRest) ConvergeImplementation(List<string> events)
+    {
+        if (Cluster.Disk != DiskKind.Real)
+        {
+            return (Cluster.Converge(events), Cluster.Snapshot());
+        }
+
+        var scratch = Directory.CreateTempSubdirectory("harness-converge-").FullName;
+        try
+        {
+            Cluster.MoveToCopy(scratch);
+            events.Add("impl: the work directory is copied; the agents are driven to rest on the copy");
+            return (Cluster.Converge(events), Cluster.Snapshot());
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     /// <summary>Runs one line on both sides and compares.</summary>
@@ -269,11 +296,9 @@ public sealed class LockstepRunner
                 ? $"the line is an error on the implementation only: {implError}"
                 : $"the line is an error on the model only: {modelError}");
         }
-        else if (modelError is null && (modelStep!.Rejected is null) != (implStep!.Rejected is null))
+        else if (modelError is null && RejectionDifference(modelStep!.Rejected, implStep!.Rejected) is { } rejection)
         {
-            (diff ??= []).Add(modelStep.Rejected is null
-                ? $"the implementation's master rejects the operation, the model's accepts it: {implStep.Rejected}"
-                : $"the model's master rejects the operation, the implementation's accepts it: {modelStep.Rejected}");
+            (diff ??= []).Add(rejection);
         }
 
         if (modelError is null && implError is null && Compare(modelState, implSnapshot) is { Count: > 0 } observed)
@@ -285,6 +310,21 @@ public sealed class LockstepRunner
     }
 
     /// <summary>
+    /// How the two masters' answers to one operation differ, or null when they agree: both accept it, or both refuse it
+    /// with the same message (the model states the master's rules in the master's words, so a different message is a
+    /// different rule).
+    /// </summary>
+    public static string? RejectionDifference(string? modelRejected, string? implRejected) =>
+        (modelRejected, implRejected) switch
+        {
+            (null, null) => null,
+            (null, { } impl) => $"the implementation's master rejects the operation, the model's accepts it: {impl}",
+            ({ } model, null) => $"the model's master rejects the operation, the implementation's accepts it: {model}",
+            var (model, impl) when model == impl => null,
+            var (model, impl) => $"the masters reject the operation with different messages: model '{model}', impl '{impl}'",
+        };
+
+    /// <summary>
     /// The fields in which the two sides' observations differ (see <see cref="Observation.Diff"/>). They are compared
     /// structurally first; only when that cannot show them equal are both written as text and compared field by field,
     /// so the verdict is always the text's.
@@ -294,43 +334,38 @@ public sealed class LockstepRunner
             ? []
             : Observation.OfModel(model!.Semantics, modelState).Diff(implSnapshot.ToObservation());
 
-    /// <summary>
-    /// The model's liveness phase, the same as <see cref="ImplCluster.Converge"/>: restart what is down, reconnect what is
-    /// disconnected, deliver everything; then whether every agent converged.
-    /// </summary>
+    /// <summary>The model's liveness phase (<see cref="Semantics.DriveToRest"/>), the same as <see cref="ImplCluster.Converge"/>.</summary>
     public static bool ConvergeModel(Semantics semantics, ref ModelState s)
     {
         ArgumentNullException.ThrowIfNull(semantics);
-        var l = semantics.Layout;
-        for (var round = 0; round < 3; round++)
-        {
-            for (var a = 0; a < l.Agents; a++)
-            {
-                var status = (AgentStatus)s.GetInt(l.Status[a]);
-                if (status == AgentStatus.Down)
-                {
-                    semantics.Apply(ref s, new ModelAction(ActionKind.Restart, a));
-                }
-                else if (status == AgentStatus.Disconnected)
-                {
-                    semantics.Apply(ref s, new ModelAction(ActionKind.Reconnect, a));
-                }
-
-                while (s.GetInt(l.Status[a]) == (int)AgentStatus.Connected && s.GetInt(l.ChannelLength[a]) > 0)
-                {
-                    semantics.Apply(ref s, new ModelAction(ActionKind.Deliver, a));
-                }
-            }
-        }
-
-        return semantics.IsConverged(s);
+        return semantics.DriveToRest(ref s);
     }
 
     private LockstepReport Report(
         List<LockstepLine> lines, LockstepLine? divergence, int? errorLine, List<(int, PropertyId)> modelViolations,
         List<(int, ImplViolation)> implViolations, bool? modelConverges, bool? implConverges, List<string> convergenceEvents) =>
         new(lines, divergence, errorLine, modelViolations, implViolations, modelConverges, implConverges, convergenceEvents,
-            [.. Cluster.PendingFaults]);
+            [.. Cluster.PendingFaults], Unmet(lines));
+
+    // Each side's unmet expectations, by line: a failed expectation is a violation on whichever side it fails.
+    private static List<string> Unmet(List<LockstepLine> lines)
+    {
+        var unmet = new List<string>();
+        foreach (var line in lines)
+        {
+            if (line.Model?.Unmet is { } m)
+            {
+                unmet.Add($"line {line.Command.Line} ({line.Command}): model: {m}");
+            }
+
+            if (line.Implementation?.Unmet is { } i)
+            {
+                unmet.Add($"line {line.Command.Line} ({line.Command}): impl: {i}");
+            }
+        }
+
+        return unmet;
+    }
 
     private static string Verdict(bool? converges) => converges switch
     {

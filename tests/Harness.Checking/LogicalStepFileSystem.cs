@@ -37,6 +37,9 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
     /// <summary>The master's incarnation of a volume (null: it holds none), for no-data-loss.</summary>
     public Func<string, string, long?> MasterIncarnation { get; set; } = (_, _) => null;
 
+    /// <summary>What an armed <c>writeback after STEP</c> does when it fires (the simulated disk's writeback); null on the real disk.</summary>
+    public Action? WritebackNow { get; init; }
+
     /// <summary>Violations found at a removal.</summary>
     public List<ImplViolation> Violations { get; } = [];
 
@@ -46,7 +49,10 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
         if (pending is { } p)
         {
             pending = null;
-            Fired = p.Arm;
+            if (!Writeback(p.Arm))
+            {
+                Fired = p.Arm;
+            }
         }
 
         var fired = Fired;
@@ -133,6 +139,19 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
         return long.TryParse(fileSystem.ReadFile(file), NumberStyles.None, CultureInfo.InvariantCulture, out var incarnation) ? incarnation : 0;
     }
 
+    // An armed writeback fires by making the disk durable; the agent does not notice. Returns false for any other fault.
+    private bool Writeback(ScenarioCommand arm)
+    {
+        if (arm.Kind != CommandKind.Writeback)
+        {
+            return false;
+        }
+
+        WritebackNow?.Invoke();
+        Events?.Add($"impl: the operating system writes back everything after '{arm.Step}'");
+        return true;
+    }
+
     private static StepSpec? Classify(FsOp op, string path, string? destination) => op switch
     {
         FsOp.Mkdir when VolumeOf(path) is { } v => new StepSpec(StepKind.Mkdir, v.Role, v.Id),
@@ -152,10 +171,13 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
     {
         if (pending is { } p && !Continues(p.Step, op, path))
         {
-            // The step the fault waits for has ended: stop the agent before it does anything more.
+            // The step the fault waits for has ended: write back and go on, or stop the agent before it does anything more.
             pending = null;
-            Fired = p.Arm;
-            throw new SimulatedCrashException($"'{p.Arm}' fires after the step");
+            if (!Writeback(p.Arm))
+            {
+                Fired = p.Arm;
+                throw new SimulatedCrashException($"'{p.Arm}' fires after the step");
+            }
         }
 
         if (!Active || Armed.Count == 0 || Classify(op, path, destination) is not { } step)

@@ -19,8 +19,8 @@ public static class LockstepReplay
             CliFiles.EnsureDirectory(workDirectory, "--work-dir");
         }
 
-        // The liveness phase changes the disk, so it is left out where the user keeps the directory to inspect it.
-        var runner = new LockstepRunner(design, scenario, new LockstepOptions { Implementation = impl, CheckConvergence = workDirectory is null });
+        // On the real disk the liveness phase runs on a copy, so the user's directory shows the scenario's outcome.
+        var runner = new LockstepRunner(design, scenario, new LockstepOptions { Implementation = impl });
         stdout.WriteLine($"replay {file} on {design.Name()}, model and implementation in lockstep on the {(workDirectory is null ? "simulated" : "real")} disk");
         IReadOnlyList<string> started;
         try
@@ -82,10 +82,6 @@ public static class LockstepReplay
         {
             stdout.WriteLine($"converges once faults stop: model {Verdict(report.ModelConverges)}, impl {Verdict(converges)}");
         }
-        else
-        {
-            stdout.WriteLine("convergence not checked: driving the agents to rest would change the work directory");
-        }
 
         if (report.ErrorLine is { } errorLine)
         {
@@ -93,7 +89,12 @@ public static class LockstepReplay
             throw new ScenarioException(error ?? $"{file}:{errorLine}: the line cannot happen");
         }
 
-        var violated = report.ModelViolated.Any() || report.ImplViolated.Any();
+        foreach (var unmet in report.UnmetExpectations)
+        {
+            stdout.WriteLine($"expectation not met: {unmet}");
+        }
+
+        var violated = report.ModelViolated.Any() || report.ImplViolated.Any() || report.ExpectationFailed;
         return report.Diverged || violated ? Cli.Violated : Cli.Ok;
     }
 

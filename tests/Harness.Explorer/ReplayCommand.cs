@@ -26,7 +26,9 @@ public static class ReplayCommand
         var json = CliOptions.Text("--json", "FILE", "also write the result document to FILE");
         var command = new Command("replay", "Run a scenario on the reference model (or on the model and the implementation in lockstep), " +
             "printing after each line what happened, the state of the master, the agent and its disk, and every property violated. " +
-            "Exit codes: 0 nothing violated and no divergence, 1 a property violated or a divergence, 2 bad usage or input.")
+            "Every replay ends by driving the system to rest without faults (on the real disk on a copy of --work-dir): " +
+            "not converging violates convergence, and an 'expect' line that does not hold is reported with its line. " +
+            "Exit codes: 0 nothing violated and no divergence, 1 a property violated, an expectation not met or a divergence, 2 bad usage or input.")
         {
             file, design, property, disk, workDir, showTree, json,
         };
@@ -138,22 +140,35 @@ public static class ReplayCommand
                     Steps = steps, Files = [CliFiles.Display(file)], Replay = replay,
                 });
             }
+
+            if (!report.Diverged && report.ExpectationFailed)
+            {
+                findings.Add(Unmet(design.Value, report.UnmetExpectations, steps, file, replay));
+            }
         }
         else
         {
-            var violated = RunOnModel(design.Value, scenario, file, context.Out);
+            var run = RunOnModel(design.Value, scenario, file, context.Out);
+            var steps = scenario.Commands.Select(c => c.ToString()).ToList();
+            // Convergence is judged as the lockstep replays judge it (the model driven to rest without faults).
+            var violated = run.Converges ? run.Violated : [.. run.Violated, (0, PropertyId.Convergence)];
             if (violated.Count > 0)
             {
                 findings.Add(new Finding
                 {
                     Kind = FindingKind.Violation, Design = design.Value.Name(), Checker = "replay",
                     Properties = [.. violated.Select(v => v.Property.Name()).Distinct()],
-                    Summary = "violated: " + string.Join(", ", violated.Select(v => $"{v.Property.Name()} (line {v.Line})")),
-                    Steps = [.. scenario.Commands.Select(c => c.ToString())], Files = [CliFiles.Display(file)], Replay = replay,
+                    Summary = "violated: " + string.Join(", ", violated.Select(v => v.Line > 0 ? $"{v.Property.Name()} (line {v.Line})" : $"{v.Property.Name()} (at rest)")),
+                    Steps = steps, Files = [CliFiles.Display(file)], Replay = replay,
                 });
             }
 
-            code = violated.Count == 0 ? Cli.Ok : Cli.Violated;
+            if (run.Unmet.Count > 0)
+            {
+                findings.Add(Unmet(design.Value, run.Unmet, steps, file, replay));
+            }
+
+            code = violated.Count == 0 && run.Unmet.Count == 0 ? Cli.Ok : Cli.Violated;
         }
 
         if (json is not null)
@@ -174,10 +189,18 @@ public static class ReplayCommand
         return code;
     }
 
-    private static List<(int Line, PropertyId Property)> RunOnModel(Design design, Scenario scenario, string file, TextWriter stdout)
+    // A scenario's own expectations that did not hold: a violation of the scenario, not of a property.
+    private static Finding Unmet(Design design, IReadOnlyList<string> unmet, List<string> steps, string file, string replay) => new()
+    {
+        Kind = FindingKind.Violation, Design = design.Name(), Checker = "replay", Properties = [],
+        Summary = "expectation not met: " + string.Join("; ", unmet), Steps = steps, Files = [CliFiles.Display(file)], Replay = replay,
+    };
+
+    private static ModelReplay RunOnModel(Design design, Scenario scenario, string file, TextWriter stdout)
     {
         var runner = new ModelRunner(design, scenario);
         var violated = new List<(int Line, PropertyId Property)>();
+        var unmet = new List<string>();
         stdout.WriteLine($"replay {file} on {design.Name()}");
         foreach (var command in scenario.Commands)
         {
@@ -197,6 +220,10 @@ public static class ReplayCommand
             }
 
             violated.AddRange(step.Violated.Select(p => (command.Line, p)));
+            if (step.Unmet is not null)
+            {
+                unmet.Add($"line {command.Line} ({command}): {step.Unmet}");
+            }
         }
 
         foreach (var pending in runner.PendingFaults)
@@ -204,13 +231,19 @@ public static class ReplayCommand
             stdout.WriteLine($"warning: line {pending.Line}: '{pending}' never fired");
         }
 
-        var converged = runner.Semantics.IsConverged(runner.State);
+        // The same verdict as the lockstep replays: driven to rest without faults, does the model converge?
+        var converged = runner.Converges();
         stdout.WriteLine();
         stdout.WriteLine(violated.Count == 0
             ? "no property violated"
             : "violated: " + string.Join(", ", violated.Select(v => $"{v.Property.Name()} (line {v.Line})")));
-        stdout.WriteLine($"converged at the end: {(converged ? "yes" : "no")}");
-        return violated;
+        stdout.WriteLine($"converges once faults stop: {(converged ? "yes" : "no (convergence violated)")}");
+        foreach (var u in unmet)
+        {
+            stdout.WriteLine($"expectation not met: {u}");
+        }
+
+        return new ModelReplay(violated, converged, unmet);
     }
 
     /// <summary>
@@ -239,3 +272,6 @@ public static class ReplayCommand
             : $"'{file}' holds {picked.Count} findings{(asked.Length > 0 ? " for " + asked : string.Empty)}: choose one with --design and --property; {held}");
     }
 }
+
+/// <summary>What a model-only replay found: the properties violated by line, whether it converges at rest, and unmet expectations.</summary>
+internal sealed record ModelReplay(List<(int Line, PropertyId Property)> Violated, bool Converges, List<string> Unmet);

@@ -126,7 +126,7 @@ public sealed class Agent
         EnsureRunning();
         // The master validates too, but a message that bypassed it must not become a path.
         var problems = desired.Problems();
-        if (problems.Count > 0)
+        if (problems.Count > 0 && !mistakes.SkipNameValidation)
         {
             return new CheckpointReply(CheckpointOutcome.Rejected, string.Join("; ", problems), []);
         }
@@ -154,7 +154,7 @@ public sealed class Agent
     {
         EnsureRunning();
         var error = ResourceNames.Check(role, "role") ?? ResourceNames.Check(id, "persistence id");
-        if (error is not null)
+        if (error is not null && !mistakes.SkipNameValidation)
         {
             return new TaskReply(TaskOutcome.Rejected, null, error);
         }

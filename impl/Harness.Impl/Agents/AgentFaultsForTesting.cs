@@ -20,4 +20,7 @@ public sealed record AgentFaultsForTesting
 
     /// <summary>The target designs log a failed rmdir and go on instead of exiting.</summary>
     public bool IgnoreRmdirFailure { get; init; }
+
+    /// <summary>The agent trusts the names in a message (it relies on the master's check) and acts on them.</summary>
+    public bool SkipNameValidation { get; init; }
 }

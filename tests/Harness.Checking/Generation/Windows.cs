@@ -65,7 +65,8 @@ public static class WindowClassifier
         for (var f = 0; f < lines.Count; f++)
         {
             var arm = lines[f];
-            if (!arm.Arms || arm.Step is not { Kind: StepKind.Rmdir } step)
+            // An armed writeback is no fault: the rmdir it follows succeeds.
+            if (!arm.Arms || arm.Kind == CommandKind.Writeback || arm.Step is not { Kind: StepKind.Rmdir } step)
             {
                 continue;
             }

@@ -71,7 +71,9 @@ public sealed class ConformanceFindingsTests(ITestOutputHelper output)
         var design = Designs.Parse(designName);
         var shortest = ModelChecker.Check(design, new Bounds()).ViolationOf(PropertyId.FreshVolume)!.ToScenario().Commands.Count;
 
-        var result = ConformanceChecker.Run(new ConformOptions { Design = design, Sequences = 150 });
+        // 250: since a writeback can follow any I/O step the walk draws other scenarios from the same seed, and
+        // partial-exit's W1 now first shows in sequence 194 (it was within the first 150 before).
+        var result = ConformanceChecker.Run(new ConformOptions { Design = design, Sequences = 250 });
 
         output.WriteLine(ConformReport.Text(result));
         Assert.Empty(result.Divergences);

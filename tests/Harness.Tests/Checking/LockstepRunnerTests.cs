@@ -106,6 +106,35 @@ public sealed class LockstepRunnerTests : IDisposable
         Assert.Equal(3, report.ErrorLine);
     }
 
+    [Fact]
+    public void Run_EveryKindOfRejection_BothMastersGiveTheSameMessage()
+    {
+        // One line for each rule of the master; lockstep compares the text of each rejection.
+        var scenario = Scenario.Parse(
+            "reserve r1 size=9\nreserve r1 size=2\nunreserve r1 size=3\ncreate r1/v1 size=3\ncreate r1/v1\ncreate r1/v1\n" +
+            "unreserve r1 size=2\ndestroy r1/v2\nbreak link\nmaster notices\nreserve r1\n", "rejections");
+
+        var report = Run(Design.Target, scenario, DiskKind.Simulated);
+
+        Assert.False(report.Diverged, Describe(report));
+        var rejected = report.Lines.Where(l => l.Model?.Rejected is not null).Select(l => l.Command.Line).ToList();
+        Assert.Equal([1, 3, 4, 6, 7, 8, 11], rejected);
+        Assert.All(report.Lines, l => Assert.Equal(l.Model?.Rejected, l.Implementation?.Rejected));
+    }
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("Persistent volumes not found: r1/v1", "Persistent volumes not found: r1/v1", null)]
+    [InlineData(null, "x", "the implementation's master rejects the operation, the model's accepts it: x")]
+    [InlineData("x", null, "the model's master rejects the operation, the implementation's accepts it: x")]
+    [InlineData("Insufficient unreserved disk: 0 left, 1 asked", "Insufficient unreserved disk: RESERVE 1 for role 'r1' but only 0 unreserved",
+        "the masters reject the operation with different messages: model 'Insufficient unreserved disk: 0 left, 1 asked', impl 'Insufficient unreserved disk: RESERVE 1 for role 'r1' but only 0 unreserved'")]
+    public void RejectionDifference_TwoAnswers_DifferOnlyWhenTheTextDiffers(string? model, string? impl, string? expected)
+    {
+        // The last row is the wording the model used before it took the master's: lockstep now reports it.
+        Assert.Equal(expected, LockstepRunner.RejectionDifference(model, impl));
+    }
+
     private LockstepReport Run(Design design, Scenario scenario, DiskKind disk, bool skipRemoval = false)
     {
         var work = Path.Combine(_dir, Guid.NewGuid().ToString("N"));

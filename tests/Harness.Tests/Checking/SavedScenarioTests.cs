@@ -32,6 +32,7 @@ public sealed class SavedScenarioTests
         var report = runner.Run();
 
         Assert.False(report.Diverged);
+        Assert.Empty(report.UnmetExpectations);
         var want = expected == "holds" ? [] : expected.Split(',').Select(p => Properties.Parse(p.Trim())).Order().ToList();
         Assert.Equal(want, report.ModelViolated.Order().ToList());
         Assert.Equal(want, report.ImplViolated.Order().ToList());

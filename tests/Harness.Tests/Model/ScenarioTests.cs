@@ -49,10 +49,13 @@ public class ScenarioTests
     [InlineData("\n\n# c\nfail mkdir", 4, "expected an I/O step")]
     [InlineData("crash agent before mkdir r1/v1", 1, "expected 'crash agent'")]
     [InlineData("deliver @b2", 1, "expected an agent")]
-    [InlineData("create ../v1", 1, "bad role '..'")]
+    [InlineData("create ../v1", 1, "Invalid role '..': '.' and '..' are not allowed")]
+    [InlineData("reserve ../x", 1, "Invalid role '../x': it must not contain '/'")]
+    [InlineData("create r1/.", 1, "Invalid persistence id '.': '.' and '..' are not allowed")]
+    [InlineData("reserve a=b", 1, "a role containing '=' cannot be written in a scenario")]
     [InlineData("teleport agent", 1, "unknown command 'teleport'")]
-    [InlineData("reserve r\u0007", 1, "control character")]
-    [InlineData("create r1/vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv", 1, "longer than 255 bytes")]
+    [InlineData("reserve r\u0007", 1, "Invalid role: it must not contain control characters (found U+0007)")]
+    [InlineData("create r1/vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv", 1, "Invalid persistence id: it is 266 bytes long in UTF-8, the limit is 255")]
     public void Parse_MalformedLine_ErrorNamesTheLine(string text, int line, string message)
     {
         var e = Assert.Throws<ScenarioException>(() => Scenario.Parse(text, "bad.scenario"));

@@ -20,7 +20,7 @@ public class SemanticsTests
         var (_, steps) = Run(Design.Target, "reserve r1 size=8\nreserve r1 size=1");
 
         Assert.Null(steps[0].Rejected);
-        Assert.StartsWith("Insufficient unreserved disk", steps[1].Rejected);
+        Assert.Equal("Insufficient unreserved disk: RESERVE 1 for role 'r1' but only 0 unreserved", steps[1].Rejected);
     }
 
     [Fact]
@@ -36,7 +36,7 @@ public class SemanticsTests
     {
         var (_, steps) = Run(Design.Target, "reserve r1\ncreate r1/v1 size=2");
 
-        Assert.StartsWith("Insufficient reserved disk in role r1", steps[1].Rejected);
+        Assert.Equal("Insufficient reserved disk: CREATE r1/v1 needs 2 but role 'r1' has 1 free reserved units", steps[1].Rejected);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class SemanticsTests
     {
         var (_, steps) = Run(Design.Target, "reserve r1\ncreate r1/v1\nunreserve r1");
 
-        Assert.StartsWith("Insufficient reserved disk not used by volumes", steps[2].Rejected);
+        Assert.Equal("Volume must be destroyed before unreserving: role 'r1' has 0 reserved units not used by volumes", steps[2].Rejected);
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class SemanticsTests
     {
         var (_, steps) = Run(Design.Target, "break link\nmaster notices\nreserve r1");
 
-        Assert.Equal("master drops the operation: agent is disconnected", steps[2].Rejected);
+        Assert.Equal("Agent a1 is not connected: operation dropped", steps[2].Rejected);
     }
 
     [Fact]
