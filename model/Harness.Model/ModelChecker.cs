@@ -95,6 +95,8 @@ public sealed class ModelChecker
         var complete = true;
 
         store.Add(_sem.Initial(), -1);
+        var words = layout.Words;
+        var state = default(ModelState);
         var levelEnd = 1;
         for (var index = 0; index < store.Count; index++)
         {
@@ -105,13 +107,13 @@ public sealed class ModelChecker
                 options.Progress?.Invoke(depth, store.Count, transitions);
             }
 
-            var state = store.Get(index);
+            store.Read(index, ref state);
             var n = _sem.Enumerate(in state, buffer);
 
             // Successors are computed and their memory requested first, then looked up (see StateStore.PrefetchSlot).
             for (var i = 0; i < n; i++)
             {
-                successors[i] = state;
+                successors[i].CopyFrom(in state, words);
                 violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
                 hashes[i] = store.HashOf(in successors[i]);
                 store.PrefetchSlot(hashes[i]);

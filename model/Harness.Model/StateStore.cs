@@ -52,14 +52,12 @@ public sealed class StateStore
     public ModelState Get(int index)
     {
         var s = default(ModelState);
-        var o = index * _words;
-        for (var i = 0; i < _words; i++)
-        {
-            s.SetWord(i, _data[o + i]);
-        }
-
+        Read(index, ref s);
         return s;
     }
+
+    /// <summary>Overwrites the stored words of <paramref name="s"/> with the state at an index (the words past them stay as they are: zero).</summary>
+    public void Read(int index, ref ModelState s) => _data.AsSpan(index * _words, _words).CopyTo(s.Span(_words));
 
     /// <summary>The index of the state from which a state was first reached (-1 for the initial state).</summary>
     public int Parent(int index) => _parent[index];
@@ -143,11 +141,7 @@ public sealed class StateStore
             Grow();
         }
 
-        var o = added * _words;
-        for (var i = 0; i < _words; i++)
-        {
-            _data[o + i] = s.Word(i);
-        }
+        s.ReadOnlySpan(_words).CopyTo(_data.AsSpan(added * _words, _words));
 
         _parent[added] = parent;
         _table[slot] = tag | (uint)(added + 1);
@@ -160,19 +154,7 @@ public sealed class StateStore
         return (added, true);
     }
 
-    private bool Same(int index, in ModelState s)
-    {
-        var o = index * _words;
-        for (var i = 0; i < _words; i++)
-        {
-            if (_data[o + i] != s.Word(i))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    private bool Same(int index, in ModelState s) => _data.AsSpan(index * _words, _words).SequenceEqual(s.ReadOnlySpan(_words));
 
     private void Grow()
     {
