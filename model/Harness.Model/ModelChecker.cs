@@ -47,6 +47,9 @@ public sealed record CheckOptions
     /// <summary>Transitions to leave out because others cover them (all sound reductions by default).</summary>
     public Reductions Reductions { get; init; } = Reductions.All;
 
+    /// <summary>Store one state per class of states that differ only in agent order and incarnation numbers (see <see cref="Model.Symmetry"/>).</summary>
+    public bool Symmetry { get; init; } = true;
+
     /// <summary>Called after each breadth-first level with (depth, states, transitions).</summary>
     public Action<int, long, long>? Progress { get; init; }
 }
@@ -60,6 +63,7 @@ public sealed record CheckOptions
 public sealed class ModelChecker
 {
     private readonly Semantics _sem;
+    private Symmetry? _symmetry;
 
     /// <summary>Creates a checker for one design at one layout.</summary>
     public ModelChecker(Semantics semantics)
@@ -82,6 +86,7 @@ public sealed class ModelChecker
         options ??= new CheckOptions();
         var clock = Stopwatch.StartNew();
         var layout = _sem.Layout;
+        _symmetry = options.Symmetry ? new Symmetry(_sem.Design, layout) : null;
         var store = new StateStore(layout.Words);
         var buffer = new ModelAction[1024];
         var successors = new ModelState[buffer.Length];
@@ -94,7 +99,7 @@ public sealed class ModelChecker
         var depth = 0;
         var complete = true;
 
-        store.Add(_sem.Initial(), -1);
+        store.Add(Canonical(_sem.Initial()), -1);
         var words = layout.Words;
         var state = default(ModelState);
         var levelEnd = 1;
@@ -115,6 +120,7 @@ public sealed class ModelChecker
             {
                 successors[i].CopyFrom(in state, words);
                 violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
+                _symmetry?.Canonicalize(ref successors[i]);
                 hashes[i] = store.HashOf(in successors[i]);
                 store.PrefetchSlot(hashes[i]);
             }
@@ -156,7 +162,7 @@ public sealed class ModelChecker
         {
             if (firstViolation[(int)p] is { } v)
             {
-                var steps = Rebuild(store, v.Parent, v.Action);
+                var steps = Rebuild(store, v.Parent, (v.Action, p));
                 found.Add(new Violation(p, steps, $"the last step violates {p.Name()}"));
             }
         }
@@ -166,10 +172,9 @@ public sealed class ModelChecker
             var stuck = FindUnconvergeable(store, edgesFrom, edgesTo!);
             if (stuck >= 0)
             {
-                var steps = stuck == 0 ? [] : Rebuild(store, store.Parent(stuck), FindAction(store, store.Parent(stuck), stuck));
                 found.Add(new Violation(
                     PropertyId.Convergence,
-                    steps,
+                    Rebuild(store, stuck, null),
                     "from the state this trace reaches, no converged state can be reached without further faults or operations"));
             }
         }
@@ -260,23 +265,43 @@ public sealed class ModelChecker
         return -1;
     }
 
-    /// <summary>Rebuilds the steps from the initial state to <paramref name="parent"/>, then <paramref name="last"/>, with narration.</summary>
-    private List<TraceStep> Rebuild(StateStore store, int parent, ModelAction last)
+    /// <summary>
+    /// Rebuilds the steps from the initial state to the stored state <paramref name="target"/>, then the violating
+    /// <paramref name="last"/> step taken there, with narration. The store holds canonical states, and the action that
+    /// led to a canonical state from its canonical parent may name another agent than the one in the real run; so
+    /// the steps are found forward from the real initial state, each one the action whose result has the stored
+    /// canonical form. The trace keeps the real agents and incarnation numbers.
+    /// </summary>
+    private List<TraceStep> Rebuild(StateStore store, int target, (ModelAction Action, PropertyId Property)? last)
     {
         var chain = new List<int>();
-        for (var i = parent; i >= 0; i = store.Parent(i))
+        for (var i = target; i >= 0; i = store.Parent(i))
         {
             chain.Add(i);
         }
 
         chain.Reverse();
         var actions = new List<ModelAction>();
+        var state = _sem.Initial();
+        var buffer = new ModelAction[1024];
         for (var k = 1; k < chain.Count; k++)
         {
-            actions.Add(FindAction(store, chain[k - 1], chain[k]));
+            var goal = store.Get(chain[k]);
+            var action = FindAction(in state, buffer, (in ModelState next, uint _) => Canonical(next) == goal);
+            _sem.Apply(ref state, in action);
+            actions.Add(action);
         }
 
-        actions.Add(last);
+        if (last is { } l)
+        {
+            // The violating step was taken from the canonical parent; its real counterpart reaches the same class and violates the same property.
+            var after = store.Get(target);
+            _sem.Apply(ref after, in l.Action);
+            var goal = Canonical(after);
+            actions.Add(FindAction(in state, buffer, (in ModelState next, uint violated) =>
+                (violated & l.Property.Bit()) != 0 && Canonical(next) == goal));
+        }
+
         return Narrate(_sem, actions);
     }
 
@@ -298,25 +323,30 @@ public sealed class ModelChecker
         return steps;
     }
 
-    /// <summary>The action that leads from one stored state to another (the search stores parents, not actions).</summary>
-    private ModelAction FindAction(StateStore store, int from, int to)
+    /// <summary>The first enabled action of <paramref name="state"/> whose result (and violations) <paramref name="accepts"/> takes.</summary>
+    private ModelAction FindAction(in ModelState state, ModelAction[] buffer, StepFilter accepts)
     {
-        var state = store.Get(from);
-        var target = store.Get(to);
-        var buffer = new ModelAction[1024];
         var n = _sem.Enumerate(in state, buffer);
         for (var i = 0; i < n; i++)
         {
             var next = state;
-            _sem.Apply(ref next, in buffer[i]);
-            if (next == target)
+            var violated = _sem.Apply(ref next, in buffer[i]);
+            if (accepts(in next, violated))
             {
                 return buffer[i];
             }
         }
 
-        throw new InvalidOperationException("no action leads from a stored state to its child: the rules are not deterministic");
+        throw new InvalidOperationException("no action leads from a stored state to its child: the rules are not deterministic or the symmetry is unsound");
     }
+
+    private ModelState Canonical(ModelState s)
+    {
+        _symmetry?.Canonicalize(ref s);
+        return s;
+    }
+
+    private delegate bool StepFilter(in ModelState next, uint violated);
 
     /// <summary>A growable list of ints without per-element objects.</summary>
     private sealed class IntList
