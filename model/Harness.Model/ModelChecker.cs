@@ -33,6 +33,21 @@ public sealed record CheckResult(
 
     /// <summary>Distinct states per second.</summary>
     public double StatesPerSecond => Seconds > 0 ? States / Seconds : 0;
+
+    /// <summary>How the visited set remembered states.</summary>
+    public StoreKind Store { get; init; }
+
+    /// <summary>
+    /// The probability that the search missed a state because two states shared a fingerprint (0 for an exact store):
+    /// TLC's optimistic estimate n(t - n) / 2^64 for n distinct states found among t generated ones.
+    /// </summary>
+    public double OmissionProbability { get; init; }
+
+    /// <summary>Whether states were stored in their symmetry-reduced canonical form.</summary>
+    public bool Symmetry { get; init; }
+
+    /// <summary>Threads that expanded states.</summary>
+    public int Threads { get; init; } = 1;
 }
 
 /// <summary>Options of one model-checking run.</summary>
@@ -50,6 +65,15 @@ public sealed record CheckOptions
     /// <summary>Store one state per class of states that differ only in agent order and incarnation numbers (see <see cref="Model.Symmetry"/>).</summary>
     public bool Symmetry { get; init; } = true;
 
+    /// <summary>
+    /// Threads that expand states: two by default on a machine with two cores or more. Any number gives the same
+    /// states, verdicts and traces: states are stored in the order one thread would store them.
+    /// </summary>
+    public int Threads { get; init; } = Environment.ProcessorCount >= 2 ? 2 : 1;
+
+    /// <summary>How the visited set remembers states (exact by default).</summary>
+    public StoreKind Store { get; init; } = StoreKind.Exact;
+
     /// <summary>Called after each breadth-first level with (depth, states, transitions).</summary>
     public Action<int, long, long>? Progress { get; init; }
 }
@@ -58,10 +82,19 @@ public sealed record CheckOptions
 /// Explicit-state, breadth-first, exhaustive model checker over the packed states of <see cref="Semantics"/>.
 /// Safety properties are evaluated on every transition as it is generated, so the first violation of
 /// each property that breadth-first order meets is one with the fewest steps. Convergence is decided
-/// afterwards by a backward search over the fault-free transitions from the converged states.
+/// afterwards over the fault-free transitions, recorded compactly as they are generated.
+/// <para>
+/// The search expands the breadth-first queue in batches of states of one level. Threads expand the chunks of
+/// a batch in parallel, looking successors up in the store without changing it; then one thread adds the
+/// successors that were not found, chunk by chunk in queue order. So every state gets the index, and every
+/// property the first violation, that a search with one thread gives, whatever the number of threads.
+/// </para>
 /// </summary>
 public sealed class ModelChecker
 {
+    private const int ChunkStates = 256;
+    private const int ChunksPerBatch = 64;
+
     private readonly Semantics _sem;
     private Symmetry? _symmetry;
 
@@ -86,75 +119,65 @@ public sealed class ModelChecker
         options ??= new CheckOptions();
         var clock = Stopwatch.StartNew();
         var layout = _sem.Layout;
+        var threads = Math.Max(1, options.Threads);
         _symmetry = options.Symmetry ? new Symmetry(_sem.Design, layout) : null;
-        var store = new StateStore(layout.Words);
-        var buffer = new ModelAction[1024];
-        var successors = new ModelState[buffer.Length];
-        var violations = new uint[buffer.Length];
-        var hashes = new ulong[buffer.Length];
-        var firstViolation = new (int Parent, ModelAction Action)?[Properties.All.Count];
-        var edgesFrom = options.CheckConvergence ? new IntList() : null;
-        var edgesTo = options.CheckConvergence ? new IntList() : null;
+        using var store = new StateStore(layout.Words, options.Store);
+        using var edges = options.CheckConvergence ? new ProgressEdges() : null;
+        var chunks = new Chunk[ChunksPerBatch];
+        for (var c = 0; c < chunks.Length; c++)
+        {
+            chunks[c] = new Chunk(layout.Words);
+        }
+
+        var firstViolation = new Found?[Properties.All.Count];
         long transitions = 0;
         var depth = 0;
         var complete = true;
 
-        store.Add(Canonical(_sem.Initial()), -1);
-        var words = layout.Words;
-        var state = default(ModelState);
+        var initial = Canonical(_sem.Initial());
+        store.Add(in initial, -1, _sem.IsConverged(in initial));
+        var levelStart = 0;
         var levelEnd = 1;
-        for (var index = 0; index < store.Count; index++)
+        var next = 0;
+        while (next < store.Count && complete)
         {
-            if (index == levelEnd)
+            if (next == levelEnd)
             {
                 depth++;
+                levelStart = levelEnd;
                 levelEnd = store.Count;
+                store.ReleaseBefore(levelStart);
                 options.Progress?.Invoke(depth, store.Count, transitions);
             }
 
-            store.Read(index, ref state);
-            var n = _sem.Enumerate(in state, buffer);
-
-            // Successors are computed and their memory requested first, then looked up (see StateStore.PrefetchSlot).
-            for (var i = 0; i < n; i++)
+            // A batch never crosses a level boundary, so the level's end is known when the batch starts.
+            var batchEnd = (int)Math.Min(levelEnd, next + ((long)ChunkStates * ChunksPerBatch));
+            var used = (batchEnd - next + ChunkStates - 1) / ChunkStates;
+            for (var c = 0; c < used; c++)
             {
-                successors[i].CopyFrom(in state, words);
-                violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
-                _symmetry?.Canonicalize(ref successors[i]);
-                hashes[i] = store.HashOf(in successors[i]);
-                store.PrefetchSlot(hashes[i]);
+                chunks[c].Start = next + (c * ChunkStates);
+                chunks[c].End = Math.Min(batchEnd, chunks[c].Start + ChunkStates);
             }
 
-            for (var i = 0; i < n; i++)
+            if (threads == 1 || used == 1)
             {
-                store.PrefetchCandidate(hashes[i]);
-            }
-
-            transitions += n;
-            for (var i = 0; i < n; i++)
-            {
-                if (violations[i] != 0)
+                for (var c = 0; c < used; c++)
                 {
-                    Record(firstViolation, violations[i], index, buffer[i]);
-                }
-
-                var (to, added) = store.Add(in successors[i], hashes[i], index);
-                if (edgesFrom is not null && buffer[i].IsProgress)
-                {
-                    edgesFrom.Add(index);
-                    edgesTo!.Add(to);
-                }
-
-                if (added && store.Count >= options.MaxStates)
-                {
-                    complete = false;
+                    Expand(chunks[c], store, edges is not null);
                 }
             }
-
-            if (!complete)
+            else
             {
-                break;
+                Parallel.For(0, used, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => Expand(chunks[c], store, edges is not null));
             }
+
+            for (var c = 0; c < used && complete; c++)
+            {
+                complete = Merge(chunks[c], store, edges, firstViolation, options.MaxStates);
+                transitions += chunks[c].Transitions;
+            }
+
+            next = batchEnd;
         }
 
         var found = new List<Violation>();
@@ -162,14 +185,14 @@ public sealed class ModelChecker
         {
             if (firstViolation[(int)p] is { } v)
             {
-                var steps = Rebuild(store, v.Parent, (v.Action, p));
+                var steps = Rebuild(store, v.Parent, (v.Action, p, v.Successor));
                 found.Add(new Violation(p, steps, $"the last step violates {p.Name()}"));
             }
         }
 
-        if (edgesFrom is not null && complete)
+        if (edges is not null && complete)
         {
-            var stuck = FindUnconvergeable(store, edgesFrom, edgesTo!);
+            var stuck = edges.FindUnconvergeable(store);
             if (stuck >= 0)
             {
                 found.Add(new Violation(
@@ -190,119 +213,13 @@ public sealed class ModelChecker
             store.BytesPerState,
             store.Load,
             complete,
-            found);
-    }
-
-    private static void Record((int Parent, ModelAction Action)?[] first, uint violated, int parent, ModelAction action)
-    {
-        foreach (var p in Properties.Modelled)
+            found)
         {
-            if ((violated & p.Bit()) != 0 && first[(int)p] is null)
-            {
-                first[(int)p] = (parent, action);
-            }
-        }
-    }
-
-    /// <summary>The lowest-index (so nearest) state from which no converged state is reachable, or -1.</summary>
-    private int FindUnconvergeable(StateStore store, IntList from, IntList to)
-    {
-        var count = store.Count;
-
-        // Reverse adjacency in compressed rows: for each state, the states with a fault-free step into it.
-        var start = new int[count + 1];
-        for (var e = 0; e < to.Count; e++)
-        {
-            start[to[e] + 1]++;
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            start[i + 1] += start[i];
-        }
-
-        var fill = (int[])start.Clone();
-        var preds = new int[to.Count];
-        for (var e = 0; e < to.Count; e++)
-        {
-            preds[fill[to[e]]++] = from[e];
-        }
-
-        var reaches = new bool[count];
-        var queue = new int[count];
-        int head = 0, tail = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (_sem.IsConverged(store.Get(i)))
-            {
-                reaches[i] = true;
-                queue[tail++] = i;
-            }
-        }
-
-        while (head < tail)
-        {
-            var s = queue[head++];
-            for (var k = start[s]; k < start[s + 1]; k++)
-            {
-                var p = preds[k];
-                if (!reaches[p])
-                {
-                    reaches[p] = true;
-                    queue[tail++] = p;
-                }
-            }
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            if (!reaches[i])
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>
-    /// Rebuilds the steps from the initial state to the stored state <paramref name="target"/>, then the violating
-    /// <paramref name="last"/> step taken there, with narration. The store holds canonical states, and the action that
-    /// led to a canonical state from its canonical parent may name another agent than the one in the real run; so
-    /// the steps are found forward from the real initial state, each one the action whose result has the stored
-    /// canonical form. The trace keeps the real agents and incarnation numbers.
-    /// </summary>
-    private List<TraceStep> Rebuild(StateStore store, int target, (ModelAction Action, PropertyId Property)? last)
-    {
-        var chain = new List<int>();
-        for (var i = target; i >= 0; i = store.Parent(i))
-        {
-            chain.Add(i);
-        }
-
-        chain.Reverse();
-        var actions = new List<ModelAction>();
-        var state = _sem.Initial();
-        var buffer = new ModelAction[1024];
-        for (var k = 1; k < chain.Count; k++)
-        {
-            var goal = store.Get(chain[k]);
-            var action = FindAction(in state, buffer, (in ModelState next, uint _) => Canonical(next) == goal);
-            _sem.Apply(ref state, in action);
-            actions.Add(action);
-        }
-
-        if (last is { } l)
-        {
-            // The violating step was taken from the canonical parent; its real counterpart reaches the same class and violates the same property.
-            var after = store.Get(target);
-            _sem.Apply(ref after, in l.Action);
-            var goal = Canonical(after);
-            actions.Add(FindAction(in state, buffer, (in ModelState next, uint violated) =>
-                (violated & l.Property.Bit()) != 0 && Canonical(next) == goal));
-        }
-
-        return Narrate(_sem, actions);
+            Store = options.Store,
+            OmissionProbability = options.Store == StoreKind.Exact ? 0 : OmissionProbability(store.Count, transitions),
+            Symmetry = options.Symmetry,
+            Threads = threads,
+        };
     }
 
     /// <summary>Replays actions from the initial state and records what each one did.</summary>
@@ -321,6 +238,151 @@ public sealed class ModelChecker
         }
 
         return steps;
+    }
+
+    /// <summary>
+    /// TLC's optimistic estimate of the probability that a 64-bit fingerprint collision hid a state:
+    /// n (t - n) / 2^64 for n distinct fingerprints among t generated states (here t counts the transitions and the
+    /// initial state).
+    /// </summary>
+    public static double OmissionProbability(long distinct, long generated) =>
+        Math.Min(1.0, distinct * (double)Math.Max(0, generated + 1 - distinct) / Math.Pow(2, 64));
+
+    /// <summary>
+    /// Expands the states of one chunk: every successor is computed, put in canonical form and looked up; the
+    /// ones not in the store are kept as candidates for <see cref="Merge"/>. Reads the store only.
+    /// </summary>
+    private void Expand(Chunk chunk, StateStore store, bool recordEdges)
+    {
+        chunk.Reset();
+        var words = _sem.Layout.Words;
+        var state = default(ModelState);
+        var buffer = chunk.Actions;
+        var successors = chunk.Successors;
+        var violations = chunk.Violated;
+        var hashes = chunk.Hashes;
+        for (var index = chunk.Start; index < chunk.End; index++)
+        {
+            store.Read(index, ref state);
+            var n = _sem.Enumerate(in state, buffer);
+
+            // Successors are computed and their memory requested first, then looked up (see StateStore.PrefetchSlot).
+            for (var i = 0; i < n; i++)
+            {
+                successors[i].CopyFrom(in state, words);
+                violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
+                _symmetry?.Canonicalize(ref successors[i]);
+                hashes[i] = store.HashOf(in successors[i]);
+                store.PrefetchSlot(hashes[i]);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                store.PrefetchCandidate(hashes[i]);
+            }
+
+            chunk.Transitions += n;
+            var progress = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (violations[i] != 0)
+                {
+                    chunk.Record(violations[i], index, in buffer[i], in successors[i]);
+                }
+
+                var to = store.Find(in successors[i], hashes[i]);
+                if (to < 0)
+                {
+                    to = ~chunk.AddCandidate(in successors[i], hashes[i], index, _sem.IsConverged(in successors[i]));
+                }
+
+                if (recordEdges && buffer[i].IsProgress)
+                {
+                    chunk.AddEdge(to);
+                    progress++;
+                }
+            }
+
+            chunk.EdgeCounts[index - chunk.Start] = (byte)progress;
+        }
+    }
+
+    /// <summary>Adds a chunk's candidates to the store in order, then its edges and violations. False once the store is full.</summary>
+    private static bool Merge(Chunk chunk, StateStore store, ProgressEdges? edges, Found?[] firstViolation, int maxStates)
+    {
+        var words = chunk.Words;
+        for (var c = 0; c < chunk.CandidateCount; c++)
+        {
+            var (index, added) = store.Add(
+                chunk.CandidateWords.AsSpan(c * words, words), chunk.CandidateHashes[c], chunk.CandidateParents[c], chunk.CandidateConverged[c]);
+            chunk.CandidateIndex[c] = index;
+            if (added && store.Count >= maxStates)
+            {
+                return false;
+            }
+        }
+
+        foreach (var p in Properties.Modelled)
+        {
+            if (firstViolation[(int)p] is null && chunk.First[(int)p] is { } f)
+            {
+                firstViolation[(int)p] = f;
+            }
+        }
+
+        if (edges is not null)
+        {
+            var e = 0;
+            for (var i = 0; i < chunk.End - chunk.Start; i++)
+            {
+                int count = chunk.EdgeCounts[i];
+                edges.AddSource(count);
+                for (var k = 0; k < count; k++, e++)
+                {
+                    var to = chunk.EdgeTargets[e];
+                    edges.AddTarget(to >= 0 ? to : chunk.CandidateIndex[~to]);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Rebuilds the steps from the initial state to the stored state <paramref name="target"/>, then the violating
+    /// <paramref name="last"/> step taken there, with narration. The store holds canonical states, and the action that
+    /// led to a canonical state from its canonical parent may name another agent than the one in the real run; so
+    /// the steps are found forward from the real initial state, each one the action whose result has the stored
+    /// canonical form. The trace keeps the real agents and incarnation numbers.
+    /// </summary>
+    private List<TraceStep> Rebuild(StateStore store, int target, (ModelAction Action, PropertyId Property, ModelState Successor)? last)
+    {
+        var chain = new List<int>();
+        for (var i = target; i >= 0; i = store.Parent(i))
+        {
+            chain.Add(i);
+        }
+
+        chain.Reverse();
+        var actions = new List<ModelAction>();
+        var state = _sem.Initial();
+        var buffer = new ModelAction[1024];
+        for (var k = 1; k < chain.Count; k++)
+        {
+            var goal = chain[k];
+            var action = FindAction(in state, buffer, (in ModelState next, uint _) => store.Matches(goal, Canonical(next)));
+            _sem.Apply(ref state, in action);
+            actions.Add(action);
+        }
+
+        if (last is { } l)
+        {
+            // The violating step was taken from the canonical parent; its real counterpart reaches the same class and violates the same property.
+            actions.Add(FindAction(in state, buffer, (in ModelState next, uint violated) =>
+                (violated & l.Property.Bit()) != 0 && Canonical(next) == l.Successor));
+        }
+
+        return Narrate(_sem, actions);
     }
 
     /// <summary>The first enabled action of <paramref name="state"/> whose result (and violations) <paramref name="accepts"/> takes.</summary>
@@ -348,23 +410,103 @@ public sealed class ModelChecker
 
     private delegate bool StepFilter(in ModelState next, uint violated);
 
-    /// <summary>A growable list of ints without per-element objects.</summary>
-    private sealed class IntList
+    /// <summary>The first violation of a property: the stored parent, the action taken there and its canonical result.</summary>
+    private readonly record struct Found(int Parent, ModelAction Action, ModelState Successor);
+
+    /// <summary>What expanding one chunk of the queue produced, kept until it is merged in queue order.</summary>
+    private sealed class Chunk(int words)
     {
-        private int[] _items = new int[1 << 16];
+        public int Words { get; } = words;
 
-        public int Count { get; private set; }
+        public int Start { get; set; }
 
-        public int this[int i] => _items[i];
+        public int End { get; set; }
 
-        public void Add(int value)
+        public long Transitions { get; set; }
+
+        public ModelAction[] Actions { get; } = new ModelAction[1024];
+
+        public ModelState[] Successors { get; } = new ModelState[1024];
+
+        public uint[] Violated { get; } = new uint[1024];
+
+        public ulong[] Hashes { get; } = new ulong[1024];
+
+        public Found?[] First { get; } = new Found?[Properties.All.Count];
+
+        public int CandidateCount { get; private set; }
+
+        public ulong[] CandidateWords { get; private set; } = new ulong[1024 * words];
+
+        public ulong[] CandidateHashes { get; private set; } = new ulong[1024];
+
+        public int[] CandidateParents { get; private set; } = new int[1024];
+
+        public bool[] CandidateConverged { get; private set; } = new bool[1024];
+
+        public int[] CandidateIndex { get; private set; } = new int[1024];
+
+        public int[] EdgeTargets { get; private set; } = new int[1024];
+
+        public byte[] EdgeCounts { get; } = new byte[ChunkStates];
+
+        private int EdgeCount { get; set; }
+
+        public void Reset()
         {
-            if (Count == _items.Length)
+            Transitions = 0;
+            CandidateCount = 0;
+            EdgeCount = 0;
+            Array.Clear(First);
+        }
+
+        public void Record(uint violated, int parent, in ModelAction action, in ModelState successor)
+        {
+            foreach (var p in Properties.Modelled)
             {
-                Array.Resize(ref _items, _items.Length * 2);
+                if ((violated & p.Bit()) != 0 && First[(int)p] is null)
+                {
+                    First[(int)p] = new Found(parent, action, successor);
+                }
+            }
+        }
+
+        public int AddCandidate(in ModelState s, ulong hash, int parent, bool converged)
+        {
+            var c = CandidateCount;
+            if (c == CandidateHashes.Length)
+            {
+                var size = c * 2;
+                CandidateWords = Grow(CandidateWords, size * Words);
+                CandidateHashes = Grow(CandidateHashes, size);
+                CandidateParents = Grow(CandidateParents, size);
+                CandidateConverged = Grow(CandidateConverged, size);
+                CandidateIndex = Grow(CandidateIndex, size);
             }
 
-            _items[Count++] = value;
+            s.ReadOnlySpan(Words).CopyTo(CandidateWords.AsSpan(c * Words, Words));
+            CandidateHashes[c] = hash;
+            CandidateParents[c] = parent;
+            CandidateConverged[c] = converged;
+            CandidateCount = c + 1;
+            return c;
+        }
+
+        public void AddEdge(int target)
+        {
+            if (EdgeCount == EdgeTargets.Length)
+            {
+                EdgeTargets = Grow(EdgeTargets, EdgeCount * 2);
+            }
+
+            EdgeTargets[EdgeCount++] = target;
+        }
+
+        private static T[] Grow<T>(T[] items, int size)
+        {
+            var grown = new T[size];
+            items.CopyTo(grown, 0);
+            return grown;
         }
     }
 }
