@@ -85,9 +85,9 @@ public sealed record CheckOptions
 /// afterwards over the fault-free transitions, recorded compactly as they are generated.
 /// <para>
 /// The search expands the breadth-first queue in batches of states of one level. Threads expand the chunks of
-/// a batch in parallel, looking successors up in the store without changing it; then one thread adds the
-/// successors that were not found, chunk by chunk in queue order. So every state gets the index, and every
-/// property the first violation, that a search with one thread gives, whatever the number of threads.
+/// a batch in parallel, looking successors up in the store; one thread adds the successors that were not found,
+/// chunk by chunk in queue order, while the others expand the next batch. So every state gets the index, and
+/// every property the first violation, that a search with one thread gives, whatever the number of threads.
 /// </para>
 /// </summary>
 public sealed class ModelChecker
@@ -123,61 +123,73 @@ public sealed class ModelChecker
         _symmetry = options.Symmetry ? new Symmetry(_sem.Design, layout) : null;
         using var store = new StateStore(layout.Words, options.Store);
         using var edges = options.CheckConvergence ? new ProgressEdges() : null;
-        var chunks = new Chunk[ChunksPerBatch];
-        for (var c = 0; c < chunks.Length; c++)
-        {
-            chunks[c] = new Chunk(layout.Words);
-        }
-
+        Batch[] batches = [new Batch(layout.Words), new Batch(layout.Words)];
         var firstViolation = new Found?[Properties.All.Count];
         long transitions = 0;
         var depth = 0;
         var complete = true;
+        var batchCount = 0;
 
         var initial = Canonical(_sem.Initial());
         store.Add(in initial, -1, _sem.IsConverged(in initial));
         var levelStart = 0;
         var levelEnd = 1;
-        var next = 0;
-        while (next < store.Count && complete)
+        while (true)
         {
-            if (next == levelEnd)
+            // The level's batches go through a two-stage pipeline: while the main thread merges one batch, the other
+            // threads expand the next. Its states were all stored before the level began, so only its lookups race
+            // with the insertions, and a state they miss is found again by the merge.
+            Batch? toMerge = null;
+            for (var start = levelStart; ;)
             {
-                depth++;
-                levelStart = levelEnd;
-                levelEnd = store.Count;
-                store.ReleaseBefore(levelStart);
-                options.Progress?.Invoke(depth, store.Count, transitions);
-            }
-
-            // A batch never crosses a level boundary, so the level's end is known when the batch starts.
-            var batchEnd = (int)Math.Min(levelEnd, next + ((long)ChunkStates * ChunksPerBatch));
-            var used = (batchEnd - next + ChunkStates - 1) / ChunkStates;
-            for (var c = 0; c < used; c++)
-            {
-                chunks[c].Start = next + (c * ChunkStates);
-                chunks[c].End = Math.Min(batchEnd, chunks[c].Start + ChunkStates);
-            }
-
-            if (threads == 1 || used == 1)
-            {
-                for (var c = 0; c < used; c++)
+                Batch? toExpand = null;
+                if (start < levelEnd)
                 {
-                    Expand(chunks[c], store, edges is not null);
+                    toExpand = batches[batchCount++ & 1];
+                    toExpand.Plan(start, (int)Math.Min(levelEnd, start + ((long)ChunkStates * ChunksPerBatch)));
+                    start = toExpand.End;
                 }
-            }
-            else
-            {
-                Parallel.For(0, used, new ParallelOptions { MaxDegreeOfParallelism = threads }, c => Expand(chunks[c], store, edges is not null));
+
+                if (toExpand is null && toMerge is null)
+                {
+                    break;
+                }
+
+                var workers = new Task[toExpand is null ? 0 : Math.Min(threads - 1, toExpand.Used)];
+                for (var w = 0; w < workers.Length; w++)
+                {
+                    workers[w] = Task.Run(() => ExpandAll(toExpand!, store, edges is not null));
+                }
+
+                if (toMerge is not null && complete)
+                {
+                    for (var c = 0; c < toMerge.Used && complete; c++)
+                    {
+                        complete = Merge(toMerge.Chunks[c], store, edges, firstViolation, options.MaxStates);
+                        transitions += toMerge.Chunks[c].Transitions;
+                    }
+                }
+
+                if (toExpand is not null)
+                {
+                    ExpandAll(toExpand, store, edges is not null);
+                }
+
+                Task.WaitAll(workers);
+                store.EndConcurrentReads();
+                toMerge = toExpand;
             }
 
-            for (var c = 0; c < used && complete; c++)
+            if (!complete || store.Count == levelEnd)
             {
-                complete = Merge(chunks[c], store, edges, firstViolation, options.MaxStates);
-                transitions += chunks[c].Transitions;
+                break;
             }
 
-            next = batchEnd;
+            depth++;
+            levelStart = levelEnd;
+            levelEnd = store.Count;
+            store.ReleaseBefore(levelStart);
+            options.Progress?.Invoke(depth, store.Count, transitions);
         }
 
         var found = new List<Violation>();
@@ -247,6 +259,16 @@ public sealed class ModelChecker
     /// </summary>
     public static double OmissionProbability(long distinct, long generated) =>
         Math.Min(1.0, distinct * (double)Math.Max(0, generated + 1 - distinct) / Math.Pow(2, 64));
+
+    /// <summary>Expands the chunks of a batch that no other thread has taken yet.</summary>
+    private void ExpandAll(Batch batch, StateStore store, bool recordEdges)
+    {
+        int c;
+        while ((c = batch.TakeChunk()) < batch.Used)
+        {
+            Expand(batch.Chunks[c], store, recordEdges);
+        }
+    }
 
     /// <summary>
     /// Expands the states of one chunk: every successor is computed, put in canonical form and looked up; the
@@ -412,6 +434,41 @@ public sealed class ModelChecker
 
     /// <summary>The first violation of a property: the stored parent, the action taken there and its canonical result.</summary>
     private readonly record struct Found(int Parent, ModelAction Action, ModelState Successor);
+
+    /// <summary>A run of queue states of one level, cut into chunks that threads take one at a time.</summary>
+    private sealed class Batch
+    {
+        private int _taken;
+
+        public Batch(int words)
+        {
+            Chunks = new Chunk[ChunksPerBatch];
+            for (var c = 0; c < Chunks.Length; c++)
+            {
+                Chunks[c] = new Chunk(words);
+            }
+        }
+
+        public Chunk[] Chunks { get; }
+
+        public int End { get; private set; }
+
+        public int Used { get; private set; }
+
+        public void Plan(int start, int end)
+        {
+            End = end;
+            Used = (end - start + ChunkStates - 1) / ChunkStates;
+            _taken = 0;
+            for (var c = 0; c < Used; c++)
+            {
+                Chunks[c].Start = start + (c * ChunkStates);
+                Chunks[c].End = Math.Min(end, Chunks[c].Start + ChunkStates);
+            }
+        }
+
+        public int TakeChunk() => Interlocked.Increment(ref _taken) - 1;
+    }
 
     /// <summary>What expanding one chunk of the queue produced, kept until it is merged in queue order.</summary>
     private sealed class Chunk(int words)

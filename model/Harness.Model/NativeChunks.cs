@@ -16,7 +16,9 @@ internal sealed unsafe class NativeChunks<T> : IDisposable
     private const int Mask = (1 << Shift) - 1;
 
     private readonly int _per;
-    private IntPtr[] _chunks = new IntPtr[64];
+
+    // Sized once for every index an int can take, so that a reader on another thread never sees the array replaced.
+    private readonly IntPtr[] _chunks = new IntPtr[(int.MaxValue >> Shift) + 2];
     private int _allocated;
 
     /// <summary>Creates a list of records of <paramref name="per"/> elements each.</summary>
@@ -72,11 +74,6 @@ internal sealed unsafe class NativeChunks<T> : IDisposable
 
     private void Allocate(int c)
     {
-        if (c >= _chunks.Length)
-        {
-            Array.Resize(ref _chunks, Math.Max(_chunks.Length * 2, c + 1));
-        }
-
         var bytes = (nuint)((1L << Shift) * _per * sizeof(T));
         _chunks[c] = (IntPtr)NativeMemory.Alloc(bytes);
         AllocatedBytes += (long)bytes;

@@ -32,10 +32,8 @@ public sealed unsafe class StateStore : IDisposable
     private readonly NativeChunks<int> _parents = new(1);
     private readonly NativeChunks<byte> _converged = new(1);
     private readonly NativeChunks<ulong>? _fingerprints;
-    private ulong* _table;
-    private long _tableLength;
-    private long _mask;
-    private int _shift;
+    private readonly List<Table> _retired = [];
+    private Table _table;
 
     /// <summary>Creates a store for states of <paramref name="words"/> words.</summary>
     public StateStore(int words, StoreKind kind = StoreKind.Exact, int initialCapacity = 1 << 16)
@@ -50,7 +48,7 @@ public sealed unsafe class StateStore : IDisposable
             tableSize <<= 1;
         }
 
-        AllocateTable(tableSize);
+        _table = new Table(tableSize);
     }
 
     /// <summary>How states are remembered.</summary>
@@ -60,17 +58,17 @@ public sealed unsafe class StateStore : IDisposable
     public int Count { get; private set; }
 
     /// <summary>Fraction of the hash table in use.</summary>
-    public double Load => (double)Count / _tableLength;
+    public double Load => (double)Count / _table.Length;
 
     /// <summary>
     /// Bytes the store keeps per state for good: its words (or its fingerprint), its parent index, its converged
     /// flag and its share of the table. States of a compacted store still in the frontier are not counted.
     /// </summary>
-    public double BytesPerState => (Kind == StoreKind.Exact ? _words * 8 : 8) + 4 + 1 + (8.0 * _tableLength / Math.Max(1, Count));
+    public double BytesPerState => (Kind == StoreKind.Exact ? _words * 8 : 8) + 4 + 1 + (8.0 * _table.Length / Math.Max(1, Count));
 
     /// <summary>Bytes the store has allocated now.</summary>
     public long AllocatedBytes =>
-        _states.AllocatedBytes + _parents.AllocatedBytes + _converged.AllocatedBytes + (_fingerprints?.AllocatedBytes ?? 0) + (_tableLength * 8);
+        _states.AllocatedBytes + _parents.AllocatedBytes + _converged.AllocatedBytes + (_fingerprints?.AllocatedBytes ?? 0) + (_table.Length * 8);
 
     /// <summary>The state at an index.</summary>
     public ModelState Get(int index)
@@ -125,7 +123,8 @@ public sealed unsafe class StateStore : IDisposable
     {
         if (Sse.IsSupported)
         {
-            Sse.Prefetch0(_table + (long)(hash >> _shift));
+            var t = _table;
+            Sse.Prefetch0(t.Slots + (long)(hash >> t.Shift));
         }
     }
 
@@ -140,7 +139,8 @@ public sealed unsafe class StateStore : IDisposable
             return;
         }
 
-        var e = _table[(long)(hash >> _shift)];
+        var t = _table;
+        var e = t.Slots[(long)(hash >> t.Shift)];
         if (e != 0 && (e & 0xFFFF_FFFF_0000_0000UL) == (hash & 0xFFFF_FFFF_0000_0000UL))
         {
             var index = (long)(e & 0xFFFF_FFFF) - 1;
@@ -148,15 +148,20 @@ public sealed unsafe class StateStore : IDisposable
         }
     }
 
-    /// <summary>The index of a state whose <see cref="HashOf"/> is known, or -1. Safe to call from several threads while nothing is added.</summary>
+    /// <summary>
+    /// The index of a state whose <see cref="HashOf"/> is known, or -1. Safe to call from several threads, also while
+    /// one thread adds states: a state added meanwhile may or may not be found, a state stored before is always found.
+    /// Tables replaced meanwhile stay readable until <see cref="EndConcurrentReads"/>.
+    /// </summary>
     public int Find(in ModelState s, ulong h)
     {
         var words = s.ReadOnlySpan(_words);
         var tag = h & 0xFFFF_FFFF_0000_0000UL;
-        var slot = (long)(h >> _shift);
+        var t = Volatile.Read(ref _table);
+        var slot = (long)(h >> t.Shift);
         while (true)
         {
-            var e = _table[slot];
+            var e = Volatile.Read(ref t.Slots[slot]);
             if (e == 0)
             {
                 return -1;
@@ -171,8 +176,19 @@ public sealed unsafe class StateStore : IDisposable
                 }
             }
 
-            slot = (slot + 1) & _mask;
+            slot = (slot + 1) & t.Mask;
         }
+    }
+
+    /// <summary>Frees the tables that readers may still have been using: call when no <see cref="Find"/> runs.</summary>
+    public void EndConcurrentReads()
+    {
+        foreach (var t in _retired)
+        {
+            t.Free();
+        }
+
+        _retired.Clear();
     }
 
     /// <summary>Adds a state unless present. Returns its index and whether it is new.</summary>
@@ -183,10 +199,11 @@ public sealed unsafe class StateStore : IDisposable
     public (int Index, bool Added) Add(ReadOnlySpan<ulong> words, ulong h, int parent, bool converged)
     {
         var tag = h & 0xFFFF_FFFF_0000_0000UL;
-        var slot = (long)(h >> _shift);
+        var t = _table;
+        var slot = (long)(h >> t.Shift);
         while (true)
         {
-            var e = _table[slot];
+            var e = t.Slots[slot];
             if (e == 0)
             {
                 break;
@@ -201,7 +218,7 @@ public sealed unsafe class StateStore : IDisposable
                 }
             }
 
-            slot = (slot + 1) & _mask;
+            slot = (slot + 1) & t.Mask;
         }
 
         var added = Count;
@@ -218,9 +235,10 @@ public sealed unsafe class StateStore : IDisposable
             *_fingerprints.At(added) = h;
         }
 
-        _table[slot] = tag | (uint)(added + 1);
+        // Published after the state's words: a reader that sees the entry sees the state.
+        Volatile.Write(ref t.Slots[slot], tag | (uint)(added + 1));
         Count = added + 1;
-        if (Count * 2L > _tableLength)
+        if (Count * 2L > t.Length)
         {
             Rehash();
         }
@@ -235,11 +253,8 @@ public sealed unsafe class StateStore : IDisposable
         _parents.Dispose();
         _converged.Dispose();
         _fingerprints?.Dispose();
-        if (_table is not null)
-        {
-            NativeMemory.Free(_table);
-            _table = null;
-        }
+        EndConcurrentReads();
+        _table.Free();
     }
 
     private bool Same(int index, ReadOnlySpan<ulong> words, ulong h) =>
@@ -247,38 +262,59 @@ public sealed unsafe class StateStore : IDisposable
 
     private bool Same(int index, ReadOnlySpan<ulong> words) => new ReadOnlySpan<ulong>(_states.Existing(index), _words).SequenceEqual(words);
 
-    private void AllocateTable(long length)
-    {
-        _table = (ulong*)NativeMemory.AllocZeroed((nuint)(length * 8));
-        _tableLength = length;
-        _mask = length - 1;
-        _shift = 64 - BitOperations.Log2((ulong)length);
-    }
-
     private void Rehash()
     {
         // The slot is taken from the top bits of the hash, which the tag keeps: entries move to the larger
-        // table without reading a single state.
+        // table without reading a single state. The old table is freed when no reader can hold it any more.
         var old = _table;
-        var oldLength = _tableLength;
-        AllocateTable(oldLength * 2);
-        for (var i = 0L; i < oldLength; i++)
+        var table = new Table(old.Length * 2);
+        for (var i = 0L; i < old.Length; i++)
         {
-            var e = old[i];
+            var e = old.Slots[i];
             if (e == 0)
             {
                 continue;
             }
 
-            var slot = (long)(e >> _shift);
-            while (_table[slot] != 0)
+            var slot = (long)(e >> table.Shift);
+            while (table.Slots[slot] != 0)
             {
-                slot = (slot + 1) & _mask;
+                slot = (slot + 1) & table.Mask;
             }
 
-            _table[slot] = e;
+            table.Slots[slot] = e;
         }
 
-        NativeMemory.Free(old);
+        Volatile.Write(ref _table, table);
+        _retired.Add(old);
+    }
+
+    /// <summary>An open-addressing table of tagged indices, replaced as a whole when it grows.</summary>
+    private sealed class Table
+    {
+        public Table(long length)
+        {
+            Slots = (ulong*)NativeMemory.AllocZeroed((nuint)(length * 8));
+            Length = length;
+            Mask = length - 1;
+            Shift = 64 - BitOperations.Log2((ulong)length);
+        }
+
+        public ulong* Slots { get; private set; }
+
+        public long Length { get; }
+
+        public long Mask { get; }
+
+        public int Shift { get; }
+
+        public void Free()
+        {
+            if (Slots is not null)
+            {
+                NativeMemory.Free(Slots);
+                Slots = null;
+            }
+        }
     }
 }
