@@ -76,6 +76,9 @@ public sealed record CheckOptions
 
     /// <summary>Called after each breadth-first level with (depth, states, transitions).</summary>
     public Action<int, long, long>? Progress { get; init; }
+
+    /// <summary>Stops the search when cancelled (checked every few thousand states); the result is then marked incomplete.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>
@@ -143,7 +146,13 @@ public sealed class ModelChecker
             for (var start = levelStart; ;)
             {
                 Batch? toExpand = null;
-                if (start < levelEnd)
+
+                // Checked once a batch: cheap next to expanding it, and well under a second apart at any bound.
+                if (start < levelEnd && options.Cancellation.IsCancellationRequested)
+                {
+                    complete = false;
+                }
+                else if (start < levelEnd)
                 {
                     toExpand = batches[batchCount++ & 1];
                     toExpand.Plan(start, (int)Math.Min(levelEnd, start + ((long)ChunkStates * ChunksPerBatch)));
