@@ -33,6 +33,21 @@ public sealed record CheckResult(
 
     /// <summary>Distinct states per second.</summary>
     public double StatesPerSecond => Seconds > 0 ? States / Seconds : 0;
+
+    /// <summary>How the visited set remembered states.</summary>
+    public StoreKind Store { get; init; }
+
+    /// <summary>
+    /// The probability that the search missed a state because two states shared a fingerprint (0 for an exact store):
+    /// TLC's optimistic estimate n(t - n) / 2^64 for n distinct states found among t generated ones.
+    /// </summary>
+    public double OmissionProbability { get; init; }
+
+    /// <summary>Whether states were stored in their symmetry-reduced canonical form.</summary>
+    public bool Symmetry { get; init; }
+
+    /// <summary>Threads that expanded states.</summary>
+    public int Threads { get; init; } = 1;
 }
 
 /// <summary>Options of one model-checking run.</summary>
@@ -47,6 +62,18 @@ public sealed record CheckOptions
     /// <summary>Transitions to leave out because others cover them (all sound reductions by default).</summary>
     public Reductions Reductions { get; init; } = Reductions.All;
 
+    /// <summary>Store one state per class of states that differ only in agent order and incarnation numbers (see <see cref="Model.Symmetry"/>).</summary>
+    public bool Symmetry { get; init; } = true;
+
+    /// <summary>
+    /// Threads that expand states: two by default on a machine with two cores or more. Any number gives the same
+    /// states, verdicts and traces: states are stored in the order one thread would store them.
+    /// </summary>
+    public int Threads { get; init; } = Environment.ProcessorCount >= 2 ? 2 : 1;
+
+    /// <summary>How the visited set remembers states (exact by default).</summary>
+    public StoreKind Store { get; init; } = StoreKind.Exact;
+
     /// <summary>Called after each breadth-first level with (depth, states, transitions).</summary>
     public Action<int, long, long>? Progress { get; init; }
 
@@ -58,11 +85,21 @@ public sealed record CheckOptions
 /// Explicit-state, breadth-first, exhaustive model checker over the packed states of <see cref="Semantics"/>.
 /// Safety properties are evaluated on every transition as it is generated, so the first violation of
 /// each property that breadth-first order meets is one with the fewest steps. Convergence is decided
-/// afterwards by a backward search over the fault-free transitions from the converged states.
+/// afterwards over the fault-free transitions, recorded compactly as they are generated.
+/// <para>
+/// The search expands the breadth-first queue in batches of states of one level. Threads expand the chunks of
+/// a batch in parallel, looking successors up in the store; one thread adds the successors that were not found,
+/// chunk by chunk in queue order, while the others expand the next batch. So every state gets the index, and
+/// every property the first violation, that a search with one thread gives, whatever the number of threads.
+/// </para>
 /// </summary>
 public sealed class ModelChecker
 {
+    private const int ChunkStates = 256;
+    private const int ChunksPerBatch = 64;
+
     private readonly Semantics _sem;
+    private Symmetry? _symmetry;
 
     /// <summary>Creates a checker for one design at one layout.</summary>
     public ModelChecker(Semantics semantics)
@@ -85,78 +122,83 @@ public sealed class ModelChecker
         options ??= new CheckOptions();
         var clock = Stopwatch.StartNew();
         var layout = _sem.Layout;
-        var store = new StateStore(layout.Words);
-        var buffer = new ModelAction[1024];
-        var successors = new ModelState[buffer.Length];
-        var violations = new uint[buffer.Length];
-        var hashes = new ulong[buffer.Length];
-        var firstViolation = new (int Parent, ModelAction Action)?[Properties.All.Count];
-        var edgesFrom = options.CheckConvergence ? new IntList() : null;
-        var edgesTo = options.CheckConvergence ? new IntList() : null;
+        var threads = Math.Max(1, options.Threads);
+        _symmetry = options.Symmetry ? new Symmetry(_sem.Design, layout) : null;
+        using var store = new StateStore(layout.Words, options.Store);
+        using var edges = options.CheckConvergence ? new ProgressEdges() : null;
+        Batch[] batches = [new Batch(layout.Words), new Batch(layout.Words)];
+        var firstViolation = new Found?[Properties.All.Count];
         long transitions = 0;
         var depth = 0;
         var complete = true;
+        var batchCount = 0;
 
-        store.Add(_sem.Initial(), -1);
+        var initial = Canonical(_sem.Initial());
+        store.Add(in initial, -1, _sem.IsConverged(in initial));
+        var levelStart = 0;
         var levelEnd = 1;
-        for (var index = 0; index < store.Count; index++)
+        while (true)
         {
-            if (index == levelEnd)
+            // The level's batches go through a two-stage pipeline: while the main thread merges one batch, the other
+            // threads expand the next. Its states were all stored before the level began, so only its lookups race
+            // with the insertions, and a state they miss is found again by the merge.
+            Batch? toMerge = null;
+            for (var start = levelStart; ;)
             {
-                depth++;
-                levelEnd = store.Count;
-                options.Progress?.Invoke(depth, store.Count, transitions);
-            }
+                Batch? toExpand = null;
 
-            // Checked every 4096 states: cheap next to expanding them, and well under a second apart at any bound.
-            if ((index & 4095) == 0 && options.Cancellation.IsCancellationRequested)
-            {
-                complete = false;
-                break;
-            }
-
-            var state = store.Get(index);
-            var n = _sem.Enumerate(in state, buffer);
-
-            // Successors are computed and their memory requested first, then looked up (see StateStore.PrefetchSlot).
-            for (var i = 0; i < n; i++)
-            {
-                successors[i] = state;
-                violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
-                hashes[i] = store.HashOf(in successors[i]);
-                store.PrefetchSlot(hashes[i]);
-            }
-
-            for (var i = 0; i < n; i++)
-            {
-                store.PrefetchCandidate(hashes[i]);
-            }
-
-            transitions += n;
-            for (var i = 0; i < n; i++)
-            {
-                if (violations[i] != 0)
-                {
-                    Record(firstViolation, violations[i], index, buffer[i]);
-                }
-
-                var (to, added) = store.Add(in successors[i], hashes[i], index);
-                if (edgesFrom is not null && buffer[i].IsProgress)
-                {
-                    edgesFrom.Add(index);
-                    edgesTo!.Add(to);
-                }
-
-                if (added && store.Count >= options.MaxStates)
+                // Checked once a batch: cheap next to expanding it, and well under a second apart at any bound.
+                if (start < levelEnd && options.Cancellation.IsCancellationRequested)
                 {
                     complete = false;
                 }
+                else if (start < levelEnd)
+                {
+                    toExpand = batches[batchCount++ & 1];
+                    toExpand.Plan(start, (int)Math.Min(levelEnd, start + ((long)ChunkStates * ChunksPerBatch)));
+                    start = toExpand.End;
+                }
+
+                if (toExpand is null && toMerge is null)
+                {
+                    break;
+                }
+
+                var workers = new Task[toExpand is null ? 0 : Math.Min(threads - 1, toExpand.Used)];
+                for (var w = 0; w < workers.Length; w++)
+                {
+                    workers[w] = Task.Run(() => ExpandAll(toExpand!, store, edges is not null));
+                }
+
+                if (toMerge is not null && complete)
+                {
+                    for (var c = 0; c < toMerge.Used && complete; c++)
+                    {
+                        complete = Merge(toMerge.Chunks[c], store, edges, firstViolation, options.MaxStates);
+                        transitions += toMerge.Chunks[c].Transitions;
+                    }
+                }
+
+                if (toExpand is not null)
+                {
+                    ExpandAll(toExpand, store, edges is not null);
+                }
+
+                Task.WaitAll(workers);
+                store.EndConcurrentReads();
+                toMerge = toExpand;
             }
 
-            if (!complete)
+            if (!complete || store.Count == levelEnd)
             {
                 break;
             }
+
+            depth++;
+            levelStart = levelEnd;
+            levelEnd = store.Count;
+            store.ReleaseBefore(levelStart);
+            options.Progress?.Invoke(depth, store.Count, transitions);
         }
 
         var found = new List<Violation>();
@@ -164,20 +206,19 @@ public sealed class ModelChecker
         {
             if (firstViolation[(int)p] is { } v)
             {
-                var steps = Rebuild(store, v.Parent, v.Action);
+                var steps = Rebuild(store, v.Parent, (v.Action, p, v.Successor));
                 found.Add(new Violation(p, steps, $"the last step violates {p.Name()}"));
             }
         }
 
-        if (edgesFrom is not null && complete)
+        if (edges is not null && complete)
         {
-            var stuck = FindUnconvergeable(store, edgesFrom, edgesTo!);
+            var stuck = edges.FindUnconvergeable(store);
             if (stuck >= 0)
             {
-                var steps = stuck == 0 ? [] : Rebuild(store, store.Parent(stuck), FindAction(store, store.Parent(stuck), stuck));
                 found.Add(new Violation(
                     PropertyId.Convergence,
-                    steps,
+                    Rebuild(store, stuck, null),
                     "from the state this trace reaches, no converged state can be reached without further faults or operations"));
             }
         }
@@ -193,99 +234,13 @@ public sealed class ModelChecker
             store.BytesPerState,
             store.Load,
             complete,
-            found);
-    }
-
-    private static void Record((int Parent, ModelAction Action)?[] first, uint violated, int parent, ModelAction action)
-    {
-        foreach (var p in Properties.Modelled)
+            found)
         {
-            if ((violated & p.Bit()) != 0 && first[(int)p] is null)
-            {
-                first[(int)p] = (parent, action);
-            }
-        }
-    }
-
-    /// <summary>The lowest-index (so nearest) state from which no converged state is reachable, or -1.</summary>
-    private int FindUnconvergeable(StateStore store, IntList from, IntList to)
-    {
-        var count = store.Count;
-
-        // Reverse adjacency in compressed rows: for each state, the states with a fault-free step into it.
-        var start = new int[count + 1];
-        for (var e = 0; e < to.Count; e++)
-        {
-            start[to[e] + 1]++;
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            start[i + 1] += start[i];
-        }
-
-        var fill = (int[])start.Clone();
-        var preds = new int[to.Count];
-        for (var e = 0; e < to.Count; e++)
-        {
-            preds[fill[to[e]]++] = from[e];
-        }
-
-        var reaches = new bool[count];
-        var queue = new int[count];
-        int head = 0, tail = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (_sem.IsConverged(store.Get(i)))
-            {
-                reaches[i] = true;
-                queue[tail++] = i;
-            }
-        }
-
-        while (head < tail)
-        {
-            var s = queue[head++];
-            for (var k = start[s]; k < start[s + 1]; k++)
-            {
-                var p = preds[k];
-                if (!reaches[p])
-                {
-                    reaches[p] = true;
-                    queue[tail++] = p;
-                }
-            }
-        }
-
-        for (var i = 0; i < count; i++)
-        {
-            if (!reaches[i])
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
-    /// <summary>Rebuilds the steps from the initial state to <paramref name="parent"/>, then <paramref name="last"/>, with narration.</summary>
-    private List<TraceStep> Rebuild(StateStore store, int parent, ModelAction last)
-    {
-        var chain = new List<int>();
-        for (var i = parent; i >= 0; i = store.Parent(i))
-        {
-            chain.Add(i);
-        }
-
-        chain.Reverse();
-        var actions = new List<ModelAction>();
-        for (var k = 1; k < chain.Count; k++)
-        {
-            actions.Add(FindAction(store, chain[k - 1], chain[k]));
-        }
-
-        actions.Add(last);
-        return Narrate(_sem, actions);
+            Store = options.Store,
+            OmissionProbability = options.Store == StoreKind.Exact ? 0 : OmissionProbability(store.Count, transitions),
+            Symmetry = options.Symmetry,
+            Threads = threads,
+        };
     }
 
     /// <summary>Replays actions from the initial state and records what each one did.</summary>
@@ -306,43 +261,318 @@ public sealed class ModelChecker
         return steps;
     }
 
-    /// <summary>The action that leads from one stored state to another (the search stores parents, not actions).</summary>
-    private ModelAction FindAction(StateStore store, int from, int to)
+    /// <summary>
+    /// TLC's optimistic estimate of the probability that a 64-bit fingerprint collision hid a state:
+    /// n (t - n) / 2^64 for n distinct fingerprints among t generated states (here t counts the transitions and the
+    /// initial state).
+    /// </summary>
+    public static double OmissionProbability(long distinct, long generated) =>
+        Math.Min(1.0, distinct * (double)Math.Max(0, generated + 1 - distinct) / Math.Pow(2, 64));
+
+    /// <summary>Expands the chunks of a batch that no other thread has taken yet.</summary>
+    private void ExpandAll(Batch batch, StateStore store, bool recordEdges)
     {
-        var state = store.Get(from);
-        var target = store.Get(to);
+        int c;
+        while ((c = batch.TakeChunk()) < batch.Used)
+        {
+            Expand(batch.Chunks[c], store, recordEdges);
+        }
+    }
+
+    /// <summary>
+    /// Expands the states of one chunk: every successor is computed, put in canonical form and looked up; the
+    /// ones not in the store are kept as candidates for <see cref="Merge"/>. Reads the store only.
+    /// </summary>
+    private void Expand(Chunk chunk, StateStore store, bool recordEdges)
+    {
+        chunk.Reset();
+        var words = _sem.Layout.Words;
+        var state = default(ModelState);
+        var buffer = chunk.Actions;
+        var successors = chunk.Successors;
+        var violations = chunk.Violated;
+        var hashes = chunk.Hashes;
+        for (var index = chunk.Start; index < chunk.End; index++)
+        {
+            store.Read(index, ref state);
+            var n = _sem.Enumerate(in state, buffer);
+
+            // Successors are computed and their memory requested first, then looked up (see StateStore.PrefetchSlot).
+            for (var i = 0; i < n; i++)
+            {
+                successors[i].CopyFrom(in state, words);
+                violations[i] = _sem.Apply(ref successors[i], in buffer[i]);
+                _symmetry?.Canonicalize(ref successors[i]);
+                hashes[i] = store.HashOf(in successors[i]);
+                store.PrefetchSlot(hashes[i]);
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                store.PrefetchCandidate(hashes[i]);
+            }
+
+            chunk.Transitions += n;
+            var progress = 0;
+            for (var i = 0; i < n; i++)
+            {
+                if (violations[i] != 0)
+                {
+                    chunk.Record(violations[i], index, in buffer[i], in successors[i]);
+                }
+
+                var to = store.Find(in successors[i], hashes[i]);
+                if (to < 0)
+                {
+                    to = ~chunk.AddCandidate(in successors[i], hashes[i], index, _sem.IsConverged(in successors[i]));
+                }
+
+                if (recordEdges && buffer[i].IsProgress)
+                {
+                    chunk.AddEdge(to);
+                    progress++;
+                }
+            }
+
+            chunk.EdgeCounts[index - chunk.Start] = (byte)progress;
+        }
+    }
+
+    /// <summary>Adds a chunk's candidates to the store in order, then its edges and violations. False once the store is full.</summary>
+    private static bool Merge(Chunk chunk, StateStore store, ProgressEdges? edges, Found?[] firstViolation, int maxStates)
+    {
+        var words = chunk.Words;
+        for (var c = 0; c < chunk.CandidateCount; c++)
+        {
+            var (index, added) = store.Add(
+                chunk.CandidateWords.AsSpan(c * words, words), chunk.CandidateHashes[c], chunk.CandidateParents[c], chunk.CandidateConverged[c]);
+            chunk.CandidateIndex[c] = index;
+            if (added && store.Count >= maxStates)
+            {
+                return false;
+            }
+        }
+
+        foreach (var p in Properties.Modelled)
+        {
+            if (firstViolation[(int)p] is null && chunk.First[(int)p] is { } f)
+            {
+                firstViolation[(int)p] = f;
+            }
+        }
+
+        if (edges is not null)
+        {
+            var e = 0;
+            for (var i = 0; i < chunk.End - chunk.Start; i++)
+            {
+                int count = chunk.EdgeCounts[i];
+                edges.AddSource(count);
+                for (var k = 0; k < count; k++, e++)
+                {
+                    var to = chunk.EdgeTargets[e];
+                    edges.AddTarget(to >= 0 ? to : chunk.CandidateIndex[~to]);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Rebuilds the steps from the initial state to the stored state <paramref name="target"/>, then the violating
+    /// <paramref name="last"/> step taken there, with narration. The store holds canonical states, and the action that
+    /// led to a canonical state from its canonical parent may name another agent than the one in the real run; so
+    /// the steps are found forward from the real initial state, each one the action whose result has the stored
+    /// canonical form. The trace keeps the real agents and incarnation numbers.
+    /// </summary>
+    private List<TraceStep> Rebuild(StateStore store, int target, (ModelAction Action, PropertyId Property, ModelState Successor)? last)
+    {
+        var chain = new List<int>();
+        for (var i = target; i >= 0; i = store.Parent(i))
+        {
+            chain.Add(i);
+        }
+
+        chain.Reverse();
+        var actions = new List<ModelAction>();
+        var state = _sem.Initial();
         var buffer = new ModelAction[1024];
+        for (var k = 1; k < chain.Count; k++)
+        {
+            var goal = chain[k];
+            var action = FindAction(in state, buffer, (in ModelState next, uint _) => store.Matches(goal, Canonical(next)));
+            _sem.Apply(ref state, in action);
+            actions.Add(action);
+        }
+
+        if (last is { } l)
+        {
+            // The violating step was taken from the canonical parent; its real counterpart reaches the same class and violates the same property.
+            actions.Add(FindAction(in state, buffer, (in ModelState next, uint violated) =>
+                (violated & l.Property.Bit()) != 0 && Canonical(next) == l.Successor));
+        }
+
+        return Narrate(_sem, actions);
+    }
+
+    /// <summary>The first enabled action of <paramref name="state"/> whose result (and violations) <paramref name="accepts"/> takes.</summary>
+    private ModelAction FindAction(in ModelState state, ModelAction[] buffer, StepFilter accepts)
+    {
         var n = _sem.Enumerate(in state, buffer);
         for (var i = 0; i < n; i++)
         {
             var next = state;
-            _sem.Apply(ref next, in buffer[i]);
-            if (next == target)
+            var violated = _sem.Apply(ref next, in buffer[i]);
+            if (accepts(in next, violated))
             {
                 return buffer[i];
             }
         }
 
-        throw new InvalidOperationException("no action leads from a stored state to its child: the rules are not deterministic");
+        throw new InvalidOperationException("no action leads from a stored state to its child: the rules are not deterministic or the symmetry is unsound");
     }
 
-    /// <summary>A growable list of ints without per-element objects.</summary>
-    private sealed class IntList
+    private ModelState Canonical(ModelState s)
     {
-        private int[] _items = new int[1 << 16];
+        _symmetry?.Canonicalize(ref s);
+        return s;
+    }
 
-        public int Count { get; private set; }
+    private delegate bool StepFilter(in ModelState next, uint violated);
 
-        public int this[int i] => _items[i];
+    /// <summary>The first violation of a property: the stored parent, the action taken there and its canonical result.</summary>
+    private readonly record struct Found(int Parent, ModelAction Action, ModelState Successor);
 
-        public void Add(int value)
+    /// <summary>A run of queue states of one level, cut into chunks that threads take one at a time.</summary>
+    private sealed class Batch
+    {
+        private int _taken;
+
+        public Batch(int words)
         {
-            if (Count == _items.Length)
+            Chunks = new Chunk[ChunksPerBatch];
+            for (var c = 0; c < Chunks.Length; c++)
             {
-                Array.Resize(ref _items, _items.Length * 2);
+                Chunks[c] = new Chunk(words);
+            }
+        }
+
+        public Chunk[] Chunks { get; }
+
+        public int End { get; private set; }
+
+        public int Used { get; private set; }
+
+        public void Plan(int start, int end)
+        {
+            End = end;
+            Used = (end - start + ChunkStates - 1) / ChunkStates;
+            _taken = 0;
+            for (var c = 0; c < Used; c++)
+            {
+                Chunks[c].Start = start + (c * ChunkStates);
+                Chunks[c].End = Math.Min(end, Chunks[c].Start + ChunkStates);
+            }
+        }
+
+        public int TakeChunk() => Interlocked.Increment(ref _taken) - 1;
+    }
+
+    /// <summary>What expanding one chunk of the queue produced, kept until it is merged in queue order.</summary>
+    private sealed class Chunk(int words)
+    {
+        public int Words { get; } = words;
+
+        public int Start { get; set; }
+
+        public int End { get; set; }
+
+        public long Transitions { get; set; }
+
+        public ModelAction[] Actions { get; } = new ModelAction[1024];
+
+        public ModelState[] Successors { get; } = new ModelState[1024];
+
+        public uint[] Violated { get; } = new uint[1024];
+
+        public ulong[] Hashes { get; } = new ulong[1024];
+
+        public Found?[] First { get; } = new Found?[Properties.All.Count];
+
+        public int CandidateCount { get; private set; }
+
+        public ulong[] CandidateWords { get; private set; } = new ulong[1024 * words];
+
+        public ulong[] CandidateHashes { get; private set; } = new ulong[1024];
+
+        public int[] CandidateParents { get; private set; } = new int[1024];
+
+        public bool[] CandidateConverged { get; private set; } = new bool[1024];
+
+        public int[] CandidateIndex { get; private set; } = new int[1024];
+
+        public int[] EdgeTargets { get; private set; } = new int[1024];
+
+        public byte[] EdgeCounts { get; } = new byte[ChunkStates];
+
+        private int EdgeCount { get; set; }
+
+        public void Reset()
+        {
+            Transitions = 0;
+            CandidateCount = 0;
+            EdgeCount = 0;
+            Array.Clear(First);
+        }
+
+        public void Record(uint violated, int parent, in ModelAction action, in ModelState successor)
+        {
+            foreach (var p in Properties.Modelled)
+            {
+                if ((violated & p.Bit()) != 0 && First[(int)p] is null)
+                {
+                    First[(int)p] = new Found(parent, action, successor);
+                }
+            }
+        }
+
+        public int AddCandidate(in ModelState s, ulong hash, int parent, bool converged)
+        {
+            var c = CandidateCount;
+            if (c == CandidateHashes.Length)
+            {
+                var size = c * 2;
+                CandidateWords = Grow(CandidateWords, size * Words);
+                CandidateHashes = Grow(CandidateHashes, size);
+                CandidateParents = Grow(CandidateParents, size);
+                CandidateConverged = Grow(CandidateConverged, size);
+                CandidateIndex = Grow(CandidateIndex, size);
             }
 
-            _items[Count++] = value;
+            s.ReadOnlySpan(Words).CopyTo(CandidateWords.AsSpan(c * Words, Words));
+            CandidateHashes[c] = hash;
+            CandidateParents[c] = parent;
+            CandidateConverged[c] = converged;
+            CandidateCount = c + 1;
+            return c;
+        }
+
+        public void AddEdge(int target)
+        {
+            if (EdgeCount == EdgeTargets.Length)
+            {
+                EdgeTargets = Grow(EdgeTargets, EdgeCount * 2);
+            }
+
+            EdgeTargets[EdgeCount++] = target;
+        }
+
+        private static T[] Grow<T>(T[] items, int size)
+        {
+            var grown = new T[size];
+            items.CopyTo(grown, 0);
+            return grown;
         }
     }
 }

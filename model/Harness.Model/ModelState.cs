@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Harness.Model;
 
@@ -63,7 +64,7 @@ public enum FileKind
     Set = 2,
 }
 
-/// <summary>Eight 64-bit words held inline, so that copying a state copies a value.</summary>
+/// <summary>The 64-bit words of a state held inline, so that copying a state copies a value.</summary>
 [InlineArray(ModelState.MaxWords)]
 public struct StateWords
 {
@@ -73,12 +74,15 @@ public struct StateWords
 /// <summary>
 /// One state of the whole system, packed into at most <see cref="MaxWords"/> 64-bit words laid out by a
 /// <see cref="Layout"/>. It is a value: copying it copies the state, and equality and hashing look at
-/// the bits only, which is what lets the model checker store millions of them.
+/// the bits only, which is what lets the model checker store millions of them. Words past the layout's
+/// <see cref="Layout.Words"/> are always zero, so the checker's hot paths copy, hash and compare only the
+/// words in use (<see cref="CopyFrom"/>, <see cref="Hash"/>, <see cref="Span"/>): a wide maximum costs the
+/// small bounds nothing but stack space.
 /// </summary>
 public struct ModelState : IEquatable<ModelState>
 {
     /// <summary>The most words a state may use.</summary>
-    public const int MaxWords = 8;
+    public const int MaxWords = 32;
 
     private StateWords _words;
 
@@ -115,19 +119,24 @@ public struct ModelState : IEquatable<ModelState>
     /// <summary>Sets one raw word.</summary>
     public void SetWord(int i, ulong value) => _words[i] = value;
 
-    /// <inheritdoc />
-    public readonly bool Equals(ModelState other)
-    {
-        for (var i = 0; i < MaxWords; i++)
-        {
-            if (_words[i] != other._words[i])
-            {
-                return false;
-            }
-        }
+    /// <summary>The first <paramref name="words"/> words, to read or write in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<ulong> Span(int words) => MemoryMarshal.CreateSpan(ref _words[0], words);
 
-        return true;
-    }
+    /// <summary>The first <paramref name="words"/> words, read-only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<ulong> ReadOnlySpan(int words) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.AsRef(in _words[0]), words);
+
+    /// <summary>
+    /// Copies the first <paramref name="words"/> words of <paramref name="source"/>. The caller guarantees that the
+    /// words past them are zero in both states (they are in every state of one layout).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CopyFrom(in ModelState source, int words) => source.ReadOnlySpan(words).CopyTo(Span(words));
+
+    /// <inheritdoc />
+    public readonly bool Equals(ModelState other) => ReadOnlySpan(MaxWords).SequenceEqual(other.ReadOnlySpan(MaxWords));
 
     /// <inheritdoc />
     public override readonly bool Equals(object? obj) => obj is ModelState s && Equals(s);

@@ -26,6 +26,10 @@ public static class ModelCheckCommand
         var maxStates = CliOptions.Number("--max-states", 100_000_000, 1, int.MaxValue - 2,
             "stop after N distinct states; verdicts then read 'holds so far' and the result is incomplete");
         var noReduction = CliOptions.Flag("--no-reduction", "explore every transition, also those the sound reductions leave out");
+        var noSymmetry = CliOptions.Flag("--no-symmetry", "store every state, not one per class of states that differ only in agent order and incarnation numbers");
+        var threads = CliOptions.Number("--threads", new CheckOptions().Threads, 1, 64, "threads that expand states (the same states, verdicts and traces for any number)");
+        var store = CliOptions.Choice("--store", "exact", ["exact", "hash-compaction"],
+            "how states are remembered: exact, or a 64-bit fingerprint each (less memory; a state may be missed, with the probability printed)");
         var noTraces = CliOptions.Flag("--no-traces", "print the verdicts only");
         var progress = CliOptions.Flag("--progress", "print a line per breadth-first level (depth, states, transitions, states/s)");
         var json = CliOptions.Text("--json", "FILE", "also write the result document (docs/harness-result.schema.json) to FILE");
@@ -33,7 +37,8 @@ public static class ModelCheckCommand
         var command = new Command("model-check", "Explore every reachable state of the reference model within the bounds and decide each property; " +
             "print the shortest trace of every violation as scenario lines, each saved with the command that replays it.")
         {
-            design, agents, roles, ids, ops, ioErrors, crashes, powerLosses, linkBreaks, maxStates, noReduction, noTraces, progress, json, outDir,
+            design, agents, roles, ids, ops, ioErrors, crashes, powerLosses, linkBreaks, maxStates, noReduction, noSymmetry, threads, store, noTraces, progress,
+            json, outDir,
         };
         CliOptions.Require(command, design, CliOptions.DesignRequired(allowAll: true));
         command.SetAction(parse =>
@@ -52,7 +57,9 @@ public static class ModelCheckCommand
             var designs = parse.GetValue(design)!;
             var designName = designs.Count == 1 ? designs[0].Name() : "all";
             return Run(context, new ModelCheckRun(designs, designName, bounds, parse.GetValue(maxStates),
-                parse.GetValue(noReduction) ? Reductions.None : Reductions.All, !parse.GetValue(noTraces), parse.GetValue(progress),
+                parse.GetValue(noReduction) ? Reductions.None : Reductions.All,
+                new EngineChoice(!parse.GetValue(noSymmetry), parse.GetValue(threads), parse.GetValue(store) == "hash-compaction" ? StoreKind.HashCompaction : StoreKind.Exact),
+                !parse.GetValue(noTraces), parse.GetValue(progress),
                 parse.GetValue(json), parse.GetValue(outDir) ?? CliFiles.DefaultOut("model-check", designName), CliOptions.Record(parse)));
         });
         return command;
@@ -98,11 +105,13 @@ public static class ModelCheckCommand
             results.Add(ModelChecker.Check(design, run.Bounds, new CheckOptions
             {
                 MaxStates = run.MaxStates, Reductions = run.Reductions, Progress = report, Cancellation = context.Cancellation,
+                Symmetry = run.Engine.Symmetry, Threads = run.Engine.Threads, Store = run.Engine.Store,
             }));
         }
 
         var interrupted = context.Cancellation.IsCancellationRequested;
-        stdout.WriteLine($"model-check {run.DesignName} ({run.Bounds}; reductions: {run.Reductions.ToString().ToLowerInvariant()})");
+        stdout.WriteLine($"model-check {run.DesignName} ({run.Bounds}; reductions: {run.Reductions.ToString().ToLowerInvariant()}; " +
+                         $"symmetry: {(run.Engine.Symmetry ? "on" : "off")}; store: {StoreName(run.Engine.Store)}; threads: {run.Engine.Threads})");
         stdout.WriteLine();
         WriteTable(stdout, results);
         if (interrupted)
@@ -151,7 +160,8 @@ public static class ModelCheckCommand
             StartedAt = started,
             Seconds = results.Sum(r => r.Seconds),
             Complete = !interrupted && results.All(r => r.Complete),
-            Incomplete = interrupted ? "interrupted" : results.All(r => r.Complete) ? null : "--max-states reached",
+            Incomplete = interrupted ? "interrupted" : !results.All(r => r.Complete) ? "--max-states reached"
+                : run.Engine.Store == StoreKind.HashCompaction ? Omission(results) : null,
             ExitCode = code,
             Coverage = [.. results.Select(r => new Coverage
             {
@@ -167,7 +177,7 @@ public static class ModelCheckCommand
             Verdicts = [.. results.SelectMany(r => Properties.All.Select(p => new Verdict(r.Design.Name(), p.Name(), "model-check",
                 p == PropertyId.Confinement ? VerdictValue.NotChecked
                 : !r.Holds(p) ? VerdictValue.Violated
-                : r.Complete ? VerdictValue.Holds : VerdictValue.HoldsSoFar)))],
+                : r.Complete && r.Store == StoreKind.Exact ? VerdictValue.Holds : VerdictValue.HoldsSoFar)))],
             Findings = findings,
         };
         foreach (var (path, text) in files)
@@ -188,6 +198,12 @@ public static class ModelCheckCommand
 
         return code;
     }
+
+    private static string StoreName(StoreKind store) => store == StoreKind.Exact ? "exact" : "hash-compaction";
+
+    private static string Omission(IReadOnlyList<CheckResult> results) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"hash compaction: a state may have been missed, probability about {results.Select(r => r.OmissionProbability).DefaultIfEmpty(0).Max():G2} (TLC's estimate); 'holds' is not a proof");
 
     /// <summary>The bounds as the flags that reproduce them.</summary>
     public static string[] BoundFlags(Bounds bounds)
@@ -215,7 +231,7 @@ public static class ModelCheckCommand
             {
                 row.Add(p == PropertyId.Confinement
                     ? "n/a"
-                    : r.ViolationOf(p) is { } v ? $"VIOLATED ({v.Steps.Count})" : r.Complete ? "holds" : "holds so far");
+                    : r.ViolationOf(p) is { } v ? $"VIOLATED ({v.Steps.Count})" : r.Complete && r.Store == StoreKind.Exact ? "holds" : "holds so far");
             }
 
             row.Add(r.States.ToString("N0", CultureInfo.InvariantCulture));
@@ -242,7 +258,8 @@ public static class ModelCheckCommand
         {
             w.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{r.Design.Name()}: {r.StatesPerSecond:N0} states/s, {r.BytesPerState:F1} bytes/state, table load {r.TableLoad:F2}{(r.Complete ? string.Empty : ", INCOMPLETE: stopped early")}"));
+                $"{r.Design.Name()}: {r.StatesPerSecond:N0} states/s, {r.BytesPerState:F1} bytes/state, table load {r.TableLoad:F2}{(r.Complete ? string.Empty : ", INCOMPLETE: stopped early")}" +
+                $"{(r.Store == StoreKind.Exact ? string.Empty : $", HASH COMPACTION: a state may have been missed, probability about {r.OmissionProbability:G2}")}"));
         }
 
         w.WriteLine();
@@ -256,8 +273,12 @@ internal sealed record ModelCheckRun(
     Bounds Bounds,
     int MaxStates,
     Reductions Reductions,
+    EngineChoice Engine,
     bool Traces,
     bool Progress,
     string? Json,
     string OutDir,
     System.Text.Json.Nodes.JsonObject Options);
+
+/// <summary>How the model checker searches: symmetry reduction, threads and the kind of store.</summary>
+internal readonly record struct EngineChoice(bool Symmetry, int Threads, StoreKind Store);
