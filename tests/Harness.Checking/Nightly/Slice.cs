@@ -1,0 +1,37 @@
+namespace Harness.Checking.Nightly;
+
+/// <summary>
+/// The part of the budget one checker has on one design: it ends when its time is up or the run is interrupted. Checkers
+/// ask between units of work (a bound, a batch), so a slice ends at the next unit boundary.
+/// </summary>
+public sealed class Slice
+{
+    private readonly TimeProvider clock;
+    private readonly long start;
+    private readonly CancellationToken cancellation;
+
+    /// <summary>Starts a slice of <paramref name="length"/> (null: no time limit) on <paramref name="clock"/>.</summary>
+    public Slice(TimeProvider clock, TimeSpan? length, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        this.clock = clock;
+        start = clock.GetTimestamp();
+        Length = length;
+        this.cancellation = cancellation;
+    }
+
+    /// <summary>The slice's length, or null when only the work counts limit it.</summary>
+    public TimeSpan? Length { get; }
+
+    /// <summary>Time spent since the slice started.</summary>
+    public TimeSpan Elapsed => clock.GetElapsedTime(start);
+
+    /// <summary>Time left, or null without a time limit.</summary>
+    public TimeSpan? Remaining => Length is { } l ? l - Elapsed : null;
+
+    /// <summary>True when the run was interrupted.</summary>
+    public bool Interrupted => cancellation.IsCancellationRequested;
+
+    /// <summary>True when no more work should start.</summary>
+    public bool Over => Interrupted || Remaining is { } r && r <= TimeSpan.Zero;
+}
