@@ -28,6 +28,9 @@ public static class Cli
                         with --disk sim|real) and print the state after each step
           interleave    explore the implementation's interleavings and faults under Coyote
           conform       run generated scenarios in lockstep on the model and the implementation, shrinking failures
+          nightly       spend a time budget across every checker and design, judged against the expected verdicts,
+                        with a report (Markdown, JSON, JUnit); --shard K/N splits it across machines
+          merge         combine the reports of nightly shards into one
 
         Run 'harness <command> --help' for a command's options.
         Exit codes: 0 every property holds, 1 a property is violated, 2 bad usage or bad input.
@@ -57,6 +60,8 @@ public static class Cli
                 "replay" => (ReplayCommand.Help, ReplayCommand.Run),
                 "interleave" => (InterleaveCommand.Help, InterleaveCommand.Run),
                 "conform" => (ConformCommand.Help, ConformCommand.Run),
+                "nightly" => (NightlyCommand.Help, NightlyCommand.Run),
+                "merge" => (MergeCommand.Help, MergeCommand.Run),
                 _ => throw new UsageException($"unknown command '{args[0]}'; run 'harness --help'"),
             };
             if (rest.WantsHelp)

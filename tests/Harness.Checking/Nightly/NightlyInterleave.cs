@@ -14,6 +14,9 @@ namespace Harness.Checking.Nightly;
 /// </summary>
 public static class NightlyInterleave
 {
+    /// <summary>Executions per second assumed before the first round has measured the rate (the first engine also compiles).</summary>
+    private const double FirstRate = 5;
+
     /// <summary>Runs the batches on <paramref name="design"/>.</summary>
     public static HarnessResult Run(Design design, NightlyOptions options, Slice slice, ReportFiles files, NightlyProgress progress)
     {
@@ -27,7 +30,9 @@ public static class NightlyInterleave
         var perStrategy = work.Strategies.ToDictionary(s => s, _ => (Executions: 0L, Steps: 0L, Seconds: 0.0, Batches: 0));
         var bugs = new Dictionary<string, (InterleavingResult Result, InterleavingOptions Options, InterleavingStrategy Strategy, uint Seed)>(StringComparer.Ordinal);
         var complete = true;
-        for (var b = 0; b < work.InterleaveBatches && complete; b++)
+        var rate = FirstRate;
+        var stop = false;
+        for (var b = 0; b < work.InterleaveBatches && !stop; b++)
         {
             if (!options.Shard.Owns(b))
             {
@@ -39,6 +44,7 @@ public static class NightlyInterleave
                 if (slice.Over)
                 {
                     complete = !slice.Interrupted;
+                    stop = true;
                     break;
                 }
 
@@ -52,7 +58,22 @@ public static class NightlyInterleave
                 {
                     var restricted = system with { Properties = properties.ToHashSet(StringComparer.Ordinal) };
                     var roundSeed = InterleavingExplorer.SpreadSeed(seed, round++);
-                    var result = InterleavingExplorer.Explore(restricted, new ExplorationSettings { Strategy = strategy, Seed = roundSeed, Iterations = left });
+
+                    // With a budget, a round runs as many executions as the rate measured so far fits in what is left.
+                    var iterations = slice.Remaining is { } remaining ? (int)Math.Clamp(remaining.TotalSeconds * rate, 1, left) : left;
+                    if (slice.Over)
+                    {
+                        complete = !slice.Interrupted;
+                        stop = true;
+                        break;
+                    }
+
+                    var result = InterleavingExplorer.Explore(restricted, new ExplorationSettings { Strategy = strategy, Seed = roundSeed, Iterations = iterations });
+                    if (result.Iterations > 0 && result.Elapsed > TimeSpan.Zero)
+                    {
+                        rate = Math.Max(0.5, result.Iterations / result.Elapsed.TotalSeconds);
+                    }
+
                     tally = (tally.Executions + result.Iterations, tally.Steps + result.SchedulingSteps, tally.Seconds + result.Elapsed.TotalSeconds, tally.Batches);
                     progress.Add(result.Iterations);
                     left -= Math.Max(1, result.Iterations);

@@ -31,7 +31,7 @@ public static class NightlyLockstep
         var complete = true;
         for (var b = 0; b < batches; b++)
         {
-            if (slice.Over)
+            if (slice.SearchOver)
             {
                 complete = !slice.Interrupted;
                 break;
@@ -39,7 +39,7 @@ public static class NightlyLockstep
 
             var seed = BatchSeed(options.Seed, b);
             var sample = ScenarioGenerator.Sample(design, generation, seed, size);
-            for (var i = 0; i < sample.Count; i++)
+            for (var i = 0; i < sample.Count && !slice.SearchOver; i++)
             {
                 if (options.Shard.Owns(((long)b * size) + i))
                 {
@@ -64,7 +64,7 @@ public static class NightlyLockstep
         var complete = true;
         for (var depth = options.Work.ExhaustiveFromDepth; depth <= options.Work.ExhaustiveToDepth; depth++)
         {
-            if (slice.Over)
+            if (slice.SearchOver)
             {
                 complete = !slice.Interrupted;
                 break;
@@ -79,7 +79,7 @@ public static class NightlyLockstep
                     continue;
                 }
 
-                if (slice.Over)
+                if (slice.SearchOver)
                 {
                     finished = false;
                     complete = !slice.Interrupted;
@@ -170,7 +170,7 @@ public static class NightlyLockstep
             var disk = options.Disk == DiskKind.Real ? "real" : "sim";
             if (divergence is { } d)
             {
-                var minimal = ScenarioShrinker.Shrink(design, d.Scenario, c => ConformanceChecker.Judge(ConformanceChecker.RunLockstep(options, c, narrate: false)).Divergence is not null);
+                var minimal = ScenarioShrinker.Shrink(design, d.Scenario, c => !slice.Over && ConformanceChecker.Judge(ConformanceChecker.RunLockstep(options, c, narrate: false)).Divergence is not null);
                 var report = ConformanceChecker.RunLockstep(options, minimal);
                 var why = ConformanceChecker.Judge(report).Divergence ?? d.Why;
                 findings.Add(Describe(GenFindingKind.Divergence, design, [.. report.ImplViolated.Union(report.ModelViolated)], minimal, why, d.Origin, files, disk));
@@ -178,7 +178,8 @@ public static class NightlyLockstep
 
             foreach (var (property, (scenario, origin)) in violations.OrderBy(v => v.Key))
             {
-                var minimal = ScenarioShrinker.Shrink(design, scenario, c =>
+                // Past the slice's end a candidate counts as not failing: shrinking stops with the smallest scenario so far.
+                var minimal = ScenarioShrinker.Shrink(design, scenario, c => !slice.Over &&
                     ConformanceChecker.Judge(ConformanceChecker.RunLockstep(options, c, narrate: false)) is { Divergence: null } j && j.Shared.Contains(property));
                 findings.Add(Describe(GenFindingKind.Violation, design, [property], minimal, $"{property.Name()} violated on both sides", origin, files, disk));
             }

@@ -34,4 +34,10 @@ public sealed class Slice
 
     /// <summary>True when no more work should start.</summary>
     public bool Over => Interrupted || Remaining is { } r && r <= TimeSpan.Zero;
+
+    /// <summary>
+    /// True when a checker that shrinks its counterexamples should stop searching: the last quarter of the slice is kept
+    /// for shrinking, which otherwise runs past the slice on a slow disk.
+    /// </summary>
+    public bool SearchOver => Over || Length is { } l && Elapsed >= l * 0.75;
 }
