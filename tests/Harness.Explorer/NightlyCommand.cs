@@ -23,6 +23,8 @@ public static class NightlyCommand
         options:
           --budget DURATION     time to spend in all, e.g. 90s, 2m, 1h
           --designs LIST        comma-separated designs, or all (default)
+          --checkers LIST       comma-separated checkers, or all (default): model-check, exhaustive, conform-sim,
+                                conform-real, interleave; the budget is shared among those given
           --seed S              root seed (default 20240611)
           --shard K/N           run part K of N (1 <= K <= N): disjoint sequence numbers, Coyote batches and
                                 exhaustive leaves; the model checker's designs are dealt out among the shards
@@ -42,6 +44,7 @@ public static class NightlyCommand
         ArgumentNullException.ThrowIfNull(stdout);
         var budgetText = args.Option("--budget") ?? throw new UsageException("--budget is required, e.g. --budget 2m");
         var designsText = args.Option("--designs", "all")!;
+        var checkersText = args.Option("--checkers", "all")!;
         var seedText = args.Option("--seed", Checking.Generation.ConformOptions.DefaultSeed.ToString(CultureInfo.InvariantCulture))!;
         var shardText = args.Option("--shard");
         var shardsText = args.Option("--shards");
@@ -51,6 +54,20 @@ public static class NightlyCommand
 
         var budget = ParseDuration(budgetText, "--budget");
         var designs = ParseDesignList(designsText);
+        var work = new NightlyWork();
+        if (checkersText != "all")
+        {
+            var chosen = checkersText.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            foreach (var c in chosen)
+            {
+                if (!Checkers.All.Contains(c))
+                {
+                    throw new UsageException($"unknown checker '{c}'; expected one of: {string.Join(", ", Checkers.All)}, or all");
+                }
+            }
+
+            work = work with { Shares = work.Shares.Where(p => chosen.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) };
+        }
         if (!ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
         {
             throw new UsageException($"--seed must be a whole number, got '{seedText}'");
@@ -77,6 +94,11 @@ public static class NightlyCommand
             arguments.AddRange(["--designs", designsText]);
         }
 
+        if (checkersText != "all")
+        {
+            arguments.AddRange(["--checkers", checkersText]);
+        }
+
         arguments.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
         if (shard.Count > 1)
         {
@@ -95,6 +117,10 @@ public static class NightlyCommand
             context.Cancel = true;
             cancellation.Cancel();
         });
+        // Coyote writes its own lines to the console whatever it is told; they go to a log beside the report.
+        var console = Console.Out;
+        using var coyoteLog = new StreamWriter(Path.Combine(outDir, "coyote.log")) { AutoFlush = true };
+        Console.SetOut(TextWriter.Synchronized(coyoteLog));
         try
         {
             var stderr = Console.Error;
@@ -107,6 +133,7 @@ public static class NightlyCommand
                     Shard = shard,
                     OutDirectory = outDir,
                     Expectations = expectations,
+                    Work = work,
                     Progress = line => stderr.WriteLine(line),
                     Arguments = arguments,
                 },
@@ -116,6 +143,7 @@ public static class NightlyCommand
         }
         finally
         {
+            Console.SetOut(console);
             Console.CancelKeyPress -= onCtrlC;
         }
     }

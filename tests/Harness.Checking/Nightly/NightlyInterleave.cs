@@ -39,8 +39,10 @@ public static class NightlyInterleave
                 continue;
             }
 
-            foreach (var strategy in work.Strategies)
+            for (var k = 0; k < work.Strategies.Count; k++)
             {
+                var strategy = work.Strategies[k];
+                var strategiesLeft = work.Strategies.Count - k;
                 if (slice.Over)
                 {
                     complete = !slice.Interrupted;
@@ -59,8 +61,9 @@ public static class NightlyInterleave
                     var restricted = system with { Properties = properties.ToHashSet(StringComparer.Ordinal) };
                     var roundSeed = InterleavingExplorer.SpreadSeed(seed, round++);
 
-                    // With a budget, a round runs as many executions as the rate measured so far fits in what is left.
-                    var iterations = slice.Remaining is { } remaining ? (int)Math.Clamp(remaining.TotalSeconds * rate, 1, left) : left;
+                    // With a budget, a round runs as many executions as the rate measured so far fits in this strategy's
+                    // share of what is left, so that every strategy gets its turn however slow the machine is.
+                    var iterations = slice.Remaining is { } remaining ? (int)Math.Clamp(remaining.TotalSeconds * rate / strategiesLeft, 1, left) : left;
                     if (slice.Over)
                     {
                         complete = !slice.Interrupted;

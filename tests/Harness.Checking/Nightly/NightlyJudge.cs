@@ -92,6 +92,18 @@ public static class NightlyJudge
         return new Judged(verdicts, cells, divergences);
     }
 
+    /// <summary>
+    /// One finding per design, checker, kind and properties, the one with the fewest steps: what shards found twice is
+    /// listed once in a merged report.
+    /// </summary>
+    public static IReadOnlyList<Results.Finding> Distinct(IEnumerable<Results.Finding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        return [.. findings
+            .GroupBy(f => (f.Design, f.Checker, f.Kind, Properties: string.Join(',', f.Properties)))
+            .Select(g => g.OrderBy(f => f.Steps.Count).First())];
+    }
+
     private static Judgement Worse(Judgement a, Judgement b) => Rank(a) >= Rank(b) ? a : b;
 
     private static int Rank(Judgement j) => j switch

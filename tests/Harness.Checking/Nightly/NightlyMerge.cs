@@ -83,7 +83,7 @@ public static class NightlyMerge
             Incomplete = complete ? null : "a shard was incomplete",
             ExitCode = judged.Passed ? (complete ? 0 : 130) : 1,
             Verdicts = judged.Verdicts,
-            Findings = [.. results.SelectMany(r => r.Findings)],
+            Findings = NightlyJudge.Distinct(results.SelectMany(r => r.Findings)),
             Results = results,
         };
         NightlyReport.Write(merged, judged, outDirectory);

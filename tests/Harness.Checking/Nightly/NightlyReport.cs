@@ -162,7 +162,7 @@ public static class NightlyReport
 
     private static void WriteFindings(StringBuilder sb, IReadOnlyList<HarnessResult> results, Judged judged)
     {
-        var findings = results.SelectMany(r => r.Findings).ToList();
+        var findings = NightlyJudge.Distinct(results.SelectMany(r => r.Findings));
         sb.Append("## Findings\n\n");
         if (findings.Count == 0)
         {

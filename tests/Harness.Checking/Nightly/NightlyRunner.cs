@@ -78,7 +78,7 @@ public static class NightlyRunner
             Incomplete = interrupted ? "interrupted" : null,
             ExitCode = interrupted ? 130 : judged.Passed ? 0 : 1,
             Verdicts = judged.Verdicts,
-            Findings = [.. results.SelectMany(r => r.Findings)],
+            Findings = NightlyJudge.Distinct(results.SelectMany(r => r.Findings)),
             Results = results,
         };
         NightlyReport.Write(report, judged, options.OutDirectory);

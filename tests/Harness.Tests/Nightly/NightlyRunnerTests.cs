@@ -66,7 +66,8 @@ public sealed class NightlyRunnerTests : IDisposable
         var merged = NightlyMerge.Merge([Path.Combine(_dir, "shard1"), Path.Combine(_dir, "shard2")], RepositoryExpectations, Path.Combine(_dir, "merged"), ["merge"]);
 
         Assert.NotEmpty(Keys(whole.Report.Results));
-        Assert.Equal(Keys(whole.Report.Results), Keys(merged.Report.Results));
+        Assert.Equal(Keys(whole.Report.Results), Keys(merged.Report.Results).Distinct());
+        Assert.Equal(Keys(whole.Report.Results), Keys([merged.Report]));
         Assert.Equal(Totals(whole.Report.Results), Totals(merged.Report.Results));
         Assert.NotEqual(Totals(first.Report.Results), Totals(second.Report.Results));
         Assert.Equal(
@@ -143,7 +144,7 @@ public sealed class NightlyRunnerTests : IDisposable
             SimBatchSize = 5,
             Shares = new Dictionary<string, double>(StringComparer.Ordinal) { [Checkers.ConformSim] = 1 },
         };
-        NightlyOptions Budgeted(string name) => Options(name, Shard.Whole, work, [Design.KeepGoing, Design.TargetIncarnation]) with
+        NightlyOptions Budgeted(string name) => Options(name, Shard.Whole, work, [Design.TargetIncarnation, Design.KeepGoing]) with
         {
             Budget = TimeSpan.FromSeconds(60),
             Clock = new SteppingClock(TimeSpan.FromSeconds(1)),
@@ -154,7 +155,7 @@ public sealed class NightlyRunnerTests : IDisposable
 
         var sequences = once.Report.Results.SelectMany(r => r.Coverage).Select(c => c.Sequences ?? 0).ToList();
         Assert.Equal(2, sequences.Count);
-        Assert.All(sequences, s => Assert.InRange(s, 5, 200));
+        Assert.All(sequences, s => Assert.InRange(s, 1, 100));
         Assert.Equal(Totals(once.Report.Results), Totals(again.Report.Results));
         Assert.True(once.Report.Complete);
     }
