@@ -20,11 +20,11 @@ public sealed class NightlyRunnerTests : IDisposable
         ExhaustiveFromDepth = 2,
         ExhaustiveToDepth = 2,
         SimBatches = 2,
-        SimBatchSize = 15,
+        SimBatchSize = 10,
         RealBatches = 0,
         InterleaveBatches = 2,
-        InterleaveBatchSize = 4,
-        Strategies = [InterleavingStrategy.Prioritization, InterleavingStrategy.Random],
+        InterleaveBatchSize = 3,
+        Strategies = [InterleavingStrategy.Prioritization],
         Shares = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             [Checkers.ModelCheck] = 1, [Checkers.Exhaustive] = 1, [Checkers.ConformSim] = 1, [Checkers.Interleave] = 1,
@@ -85,8 +85,8 @@ public sealed class NightlyRunnerTests : IDisposable
     {
         var work = SmallWork with
         {
-            SimBatches = 3,
-            SimBatchSize = 50,
+            SimBatches = 1,
+            SimBatchSize = 40,
             Shares = new Dictionary<string, double>(StringComparer.Ordinal) { [Checkers.ConformSim] = 1 },
         };
         var options = Options("mistake", Shard.Whole, work, [Design.TargetIncarnation]) with
@@ -108,8 +108,8 @@ public sealed class NightlyRunnerTests : IDisposable
     {
         var work = SmallWork with
         {
-            SimBatches = 3,
-            SimBatchSize = 50,
+            SimBatches = 1,
+            SimBatchSize = 40,
             Shares = new Dictionary<string, double>(StringComparer.Ordinal) { [Checkers.ConformSim] = 1 },
         };
 
