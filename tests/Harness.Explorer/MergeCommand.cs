@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Harness.Checking.Nightly;
 
 namespace Harness.Explorer;
@@ -5,63 +6,42 @@ namespace Harness.Explorer;
 /// <summary><c>harness merge</c>: one report from the reports of nightly shards, judged by the same rules.</summary>
 public static class MergeCommand
 {
-    /// <summary>The command's --help text.</summary>
-    internal const string Help = """
-        usage: harness merge DIR... [--out DIR] [--expectations FILE]
-
-        Reads report.json from each shard's directory (written by 'harness nightly --shard K/N'), judges their checker
-        results together against the expectation file (a violation any shard found counts; a checker misses only if
-        no shard that ran it found it), copies the files they refer to, and writes one report.md, report.json and
-        junit.xml.
-
-        options:
-          --out DIR             the merged report's directory (default out/nightly-merged)
-          --expectations FILE   the expected verdicts (default expectations/verdicts.tsv)
-
-        Exit codes: 0 every violation found was expected and none was missed, 1 something UNEXPECTED or MISSED,
-        2 bad usage or an unreadable report, 130 a shard was interrupted.
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(ArgReader args, TextWriter stdout)
+    /// <summary>Declares the command and binds its action to <paramref name="context"/>.</summary>
+    public static Command Create(CliContext context)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        var outDir = args.Option("--out", Path.Combine("out", "nightly-merged"))!;
-        var expectationsPath = args.Option("--expectations") ?? Expectations.DefaultPath();
-        var directories = new List<string>();
-        while (true)
+        ArgumentNullException.ThrowIfNull(context);
+        var directories = new Argument<string[]>("DIR")
         {
-            // Every argument left that is not an option is a shard's directory.
-            try
+            Description = "the shards' report directories (each with the report.json of 'nightly --shard K/N')",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var outDir = CliOptions.Text("--out", "DIR", "the merged report's directory (default out/nightly-merged)");
+        var expectations = CliOptions.Text("--expectations", "FILE", $"the expected verdicts (default {Expectations.RepositoryPath})");
+        var command = new Command("merge", "Combine the reports of nightly shards into one: their checker results judged together against the expectation " +
+            "file (a violation any shard found counts; a checker misses only if no shard that ran it found it), the files they refer to copied, " +
+            "one report.md, report.json and junit.xml written. Exit codes: 0 nothing unexpected or missed, 1 something UNEXPECTED or MISSED, " +
+            "2 bad usage or an unreadable report, 130 a shard was interrupted.")
+        {
+            directories, outDir, expectations,
+        };
+        command.SetAction(parse =>
+        {
+            var dirs = parse.GetValue(directories) ?? [];
+            foreach (var dir in dirs)
             {
-                directories.Add(args.Positional("a directory"));
+                if (!Directory.Exists(dir))
+                {
+                    throw new UsageException($"'{dir}' is not a directory (merge takes the directories the shards wrote their reports to)");
+                }
             }
-            catch (UsageException)
-            {
-                break;
-            }
-        }
 
-        args.End();
-        if (directories.Count == 0)
-        {
-            throw new UsageException("merge needs the shards' report directories: harness merge DIR... [--out DIR]");
-        }
-
-        var expectations = Expectations.Load(expectationsPath);
-        Cli.EnsureDirectory(outDir);
-        NightlyRunner.Outcome outcome;
-        try
-        {
-            outcome = NightlyMerge.Merge(directories, expectations, outDir, ["merge", .. directories, "--out", outDir]);
-        }
-        catch (Checking.Results.ResultFormatException e)
-        {
-            throw new UsageException(e.Message);
-        }
-
-        NightlyCommand.PrintSummary(stdout, outcome, outDir);
-        return outcome.Report.ExitCode;
+            var expected = Expectations.Load(parse.GetValue(expectations) ?? Expectations.DefaultPath());
+            var outArg = parse.GetValue(outDir) ?? Path.Combine("out", "nightly-merged");
+            CliFiles.EnsureDirectory(outArg, "--out");
+            var outcome = NightlyMerge.Merge(dirs, expected, outArg, ["merge", .. dirs, "--out", outArg]);
+            NightlyCommand.PrintSummary(context.Out, outcome, outArg);
+            return outcome.Report.ExitCode;
+        });
+        return command;
     }
 }

@@ -71,7 +71,7 @@ public static class NightlyInterleave
                         break;
                     }
 
-                    var result = InterleavingExplorer.Explore(restricted, new ExplorationSettings { Strategy = strategy, Seed = roundSeed, Iterations = iterations });
+                    var result = InterleavingExplorer.Explore(restricted, new ExplorationSettings { Strategy = strategy, Seed = roundSeed, Iterations = iterations, Cancellation = slice.Token });
                     if (result.Iterations > 0 && result.Elapsed > TimeSpan.Zero)
                     {
                         rate = Math.Max(0.5, result.Iterations / result.Elapsed.TotalSeconds);

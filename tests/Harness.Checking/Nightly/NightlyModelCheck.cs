@@ -45,7 +45,7 @@ public static class NightlyModelCheck
                 break;
             }
 
-            var result = ModelChecker.Check(design, bounds, new CheckOptions { MaxStates = maxStates });
+            var result = ModelChecker.Check(design, bounds, new CheckOptions { MaxStates = maxStates, Cancellation = slice.Token });
             progress.Add(result.States);
             rate = Math.Max(result.StatesPerSecond, 1);
             lastStates = result.States;

@@ -44,7 +44,7 @@ public static class NightlyRunner
                     length = left <= TimeSpan.Zero || weights <= 0 ? TimeSpan.Zero : left * (Weight(options, tasks, checker) / weights);
                 }
 
-                var slice = new Slice(options.Clock, length, cancellation);
+                using var slice = new Slice(options.Clock, length, cancellation);
                 results.Add(checker switch
                 {
                     Checkers.ModelCheck => NightlyModelCheck.Run(design, options.Work, slice, files, progress),
