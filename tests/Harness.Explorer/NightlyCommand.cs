@@ -33,6 +33,7 @@ public static class NightlyCommand
         command.SetAction(parse =>
         {
             var budgetText = parse.GetValue(budget)!;
+            var duration = ParseDuration(budgetText, "--budget");
             var chosenDesigns = ParseDesignList(parse.GetValue(designs) ?? "all");
             var work = WorkFor(parse.GetValue(checkers) ?? "all");
             var s = parse.GetValue(seed);
@@ -66,7 +67,7 @@ public static class NightlyCommand
             {
                 Designs = chosenDesigns,
                 Seed = s,
-                Budget = ParseDuration(budgetText, "--budget"),
+                Budget = duration,
                 Shard = part,
                 OutDirectory = outArg,
                 Expectations = expected,
