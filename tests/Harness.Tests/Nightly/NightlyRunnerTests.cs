@@ -1,8 +1,10 @@
+using System.Text.Json.Nodes;
 using Harness.Checking.Generation;
 using Harness.Checking.Interleaving;
 using Harness.Checking.Nightly;
 using Harness.Checking.Results;
 using Harness.Model;
+using Json.Schema;
 using Xunit;
 
 namespace Harness.Tests.Nightly;
@@ -77,6 +79,13 @@ public sealed class NightlyRunnerTests : IDisposable
         foreach (var file in merged.Report.Findings.SelectMany(f => f.Files))
         {
             Assert.True(File.Exists(Path.Combine(_dir, "merged", file)), file);
+        }
+
+        var schema = JsonSchema.FromText(File.ReadAllText(RepoFiles.PathOf("docs/harness-result.schema.json")));
+        foreach (var report in new[] { "whole", "merged" })
+        {
+            var validation = schema.Evaluate(JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, report, "report.json"))), new EvaluationOptions { OutputFormat = OutputFormat.List });
+            Assert.True(validation.IsValid, string.Join("; ", validation.Details.Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
         }
     }
 
