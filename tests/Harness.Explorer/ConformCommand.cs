@@ -86,12 +86,11 @@ public static class ConformCommand
     private static int Run(CliContext context, ConformOptions options, string? json, string outArg, ParseResult parse)
     {
         var stdout = context.Out;
+        var outDir = CliFiles.EnsureDirectory(outArg, "--out");
         if (json is not null)
         {
             CliFiles.CheckWritableFile(json, "--json");
         }
-
-        var outDir = CliFiles.EnsureDirectory(outArg, "--out");
         if (options.Disk == DiskKind.Real)
         {
             CliFiles.CheckTempSpace();

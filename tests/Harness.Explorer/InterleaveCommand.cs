@@ -65,10 +65,6 @@ public static class InterleaveCommand
             Cancellation = context.Cancellation,
         };
         var json = parse.GetValue(d.Json);
-        if (json is not null)
-        {
-            CliFiles.CheckWritableFile(json, "--json");
-        }
 
         var seeds = parse.GetValue(d.Seeds);
         if (seeds > 1)
@@ -81,6 +77,11 @@ public static class InterleaveCommand
         var started = DateTimeOffset.UtcNow;
         if (parse.GetValue(d.Replay) is { } replay)
         {
+            if (json is not null)
+            {
+                CliFiles.CheckWritableFile(json, "--json");
+            }
+
             // A replay reads its trace and writes nothing but --json: it must never touch the file it reproduces.
             var trace = ReadTrace(replay);
             stdout.WriteLine($"interleave {options.ToArguments()} --replay {CliFiles.Display(replay)}");
@@ -100,6 +101,11 @@ public static class InterleaveCommand
         }
 
         var outDir = CliFiles.EnsureDirectory(parse.GetValue(d.Out) ?? CliFiles.DefaultOut("interleave", design.Name(), seed), "--out");
+        if (json is not null)
+        {
+            CliFiles.CheckWritableFile(json, "--json");
+        }
+
         var name = $"{design.Name()}-{strategyName}-{seed.ToString(CultureInfo.InvariantCulture)}";
         var log = Path.Combine(outDir, "coyote.log");
         stdout.WriteLine(header + (settings.Time is { } t ? $" (exploring for {time})" : $" (exploring {settings.Iterations} execution{(settings.Iterations == 1 ? "" : "s")})"));

@@ -75,12 +75,11 @@ public static class ModelCheckCommand
     {
         var stdout = context.Out;
         CheckBounds(run.Bounds);
+        var outDir = CliFiles.EnsureDirectory(run.OutDir, "--out");
         if (run.Json is not null)
         {
             CliFiles.CheckWritableFile(run.Json, "--json");
         }
-
-        var outDir = CliFiles.EnsureDirectory(run.OutDir, "--out");
         var started = DateTimeOffset.UtcNow;
         var results = new List<CheckResult>();
         foreach (var design in run.Designs)
@@ -108,7 +107,7 @@ public static class ModelCheckCommand
         WriteTable(stdout, results);
         if (interrupted)
         {
-            stdout.WriteLine($"interrupted: {results.Count} of {run.Designs.Count} design(s) started, the last one stopped early; verdicts read 'holds so far'");
+            stdout.WriteLine($"interrupted: {results.Count} of {Plural.Of(run.Designs.Count, "design", "designs")} started, the last one stopped early; verdicts read 'holds so far'");
         }
 
         // Print every finding first: writing the files afterwards can fail (a full disk) without losing what was found.
@@ -135,7 +134,7 @@ public static class ModelCheckCommand
                     Design = r.Design.Name(),
                     Checker = "model-check",
                     Properties = [v.Property.Name()],
-                    Summary = $"{v.Property.Name()} violated in {v.Steps.Count} step(s): {v.Explanation}",
+                    Summary = $"{v.Property.Name()} violated in {Plural.Of(v.Steps.Count, "step", "steps")}: {v.Explanation}",
                     Steps = lines,
                     Files = [CliFiles.Display(path)],
                     Replay = replay,

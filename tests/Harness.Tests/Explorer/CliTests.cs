@@ -55,6 +55,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ModelCheck_OptionsWithEquals_AreTheSameAsWithASpace()
+    {
+        var (code, output, err) = Run("model-check", "--design=target-incarnation", "--ops=2", $"--out={_dir}");
+
+        Assert.True(code == 0, err);
+        Assert.Contains("| target-incarnation | holds", output, StringComparison.Ordinal);
+        Assert.Contains("ops=2", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Conform_TwoAgentsWithoutIds_PicksIdsThatFit()
+    {
+        var (code, output, err) = Run("conform", "--design", "target-incarnation", "--agents", "2", "--sequences", "2", "--out", _dir);
+
+        Assert.True(code == 0, err);
+        Assert.Contains("--agents 2 --roles 1 --ids 1 ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ModelCheck_Progress_PrintsOneLinePerLevel()
     {
         var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "2", "--progress", "--out", _dir);

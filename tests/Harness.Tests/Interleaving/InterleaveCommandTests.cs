@@ -37,6 +37,10 @@ public sealed class InterleaveCommandTests : IDisposable
         Assert.Contains("replay with: ./harness interleave --design keep-going", output, StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.trace"));
         Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.dgml"));
+
+        // Coyote's own console lines go to its log in --out, not to the user's terminal.
+        Assert.DoesNotContain("Assembly is not rewritten", output, StringComparison.Ordinal);
+        Assert.Contains("Assembly is not rewritten", File.ReadAllText(Path.Combine(outputDirectory, "coyote.log")), StringComparison.Ordinal);
         var report = File.ReadAllText(json);
         Assert.Contains("\"kind\": \"violation\"", report, StringComparison.Ordinal);
         Assert.Contains("\"parallel\": 1", report, StringComparison.Ordinal);
