@@ -44,6 +44,8 @@ public static class Cli
         ReplayCommand.Create,
         ConformCommand.Create,
         InterleaveCommand.Create,
+        NightlyCommand.Create,
+        MergeCommand.Create,
     ];
 
     /// <summary>The whole command tree, bound to <paramref name="context"/>.</summary>

@@ -173,7 +173,27 @@ public enum VerdictValue
 }
 
 /// <summary>One property's verdict on one design by one checker.</summary>
-public sealed record Verdict(string Design, string Property, string Checker, VerdictValue Value);
+public sealed record Verdict(string Design, string Property, string Checker, VerdictValue Value)
+{
+    /// <summary>How the verdict compares with the expectation file (nightly and merge); null where nothing was expected.</summary>
+    public Judgement? Judgement { get; init; }
+}
+
+/// <summary>A verdict held against the expectation file (expectations/verdicts.tsv).</summary>
+public enum Judgement
+{
+    /// <summary>A violation found where one is expected.</summary>
+    Expected,
+
+    /// <summary>A violation where none is expected, or a divergence: the run fails.</summary>
+    Unexpected,
+
+    /// <summary>A violation this checker is expected to find and did not find in its budget: the run fails.</summary>
+    Missed,
+
+    /// <summary>Nothing found, and nothing expected of this checker.</summary>
+    Holds,
+}
 
 /// <summary>Whether a finding is a property the design breaks or a disagreement between model and implementation.</summary>
 public enum FindingKind

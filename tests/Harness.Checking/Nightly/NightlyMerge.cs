@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Harness.Checking.Results;
+
+namespace Harness.Checking.Nightly;
+
+/// <summary>
+/// Combines the reports of shards into one with the same verdict rules: the checker results of every shard, judged
+/// together (a violation one shard found counts for all; a checker misses only if no shard that ran it found it), and the
+/// files they refer to copied into the merged directory, with replay commands pointing there.
+/// </summary>
+public static class NightlyMerge
+{
+    /// <summary>Reads <c>report.json</c> from each of <paramref name="directories"/>, merges, and writes the report into <paramref name="outDirectory"/>.</summary>
+    public static NightlyRunner.Outcome Merge(IReadOnlyList<string> directories, Expectations expectations, string outDirectory, IReadOnlyList<string> arguments)
+    {
+        ArgumentNullException.ThrowIfNull(directories);
+        ArgumentNullException.ThrowIfNull(expectations);
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (directories.Count == 0)
+        {
+            throw new FormatException("merge needs at least one directory with a report.json");
+        }
+
+        var shards = new List<(string Directory, HarnessResult Report)>();
+        foreach (var dir in directories)
+        {
+            var path = Path.Combine(dir, "report.json");
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new FormatException($"cannot read '{path}': {e.Message}", e);
+            }
+
+            var report = HarnessResult.Parse(text, path);
+            if (report.Command is not ("nightly" or "merge"))
+            {
+                throw new FormatException($"{path}: a '{report.Command}' result, not a nightly report");
+            }
+
+            shards.Add((dir, report));
+        }
+
+        var seeds = shards.Select(s => s.Report.Seed).Distinct().ToList();
+        if (seeds.Count > 1)
+        {
+            throw new FormatException($"the reports come from different seeds ({string.Join(", ", seeds)}): their shards do not add up to one run");
+        }
+
+        Directory.CreateDirectory(outDirectory);
+        var results = new List<HarnessResult>();
+        foreach (var (dir, report) in shards)
+        {
+            var oldOut = report.Options["out"]?.GetValue<string>() ?? dir;
+            foreach (var r in report.Results)
+            {
+                results.Add(r with { Findings = [.. r.Findings.Select(f => Relocate(f, dir, oldOut, outDirectory))] });
+            }
+        }
+
+        var designs = shards.SelectMany(s => s.Report.Designs).Distinct(StringComparer.Ordinal)
+            .OrderBy(d => Model.Designs.All.ToList().FindIndex(x => Model.Designs.Name(x) == d)).ToList();
+        var judged = NightlyJudge.Judge(results, designs, expectations);
+        var complete = shards.All(s => s.Report.Complete);
+        var merged = new HarnessResult
+        {
+            Command = "merge",
+            Designs = designs,
+            Options = new JsonObject
+            {
+                ["command"] = HarnessCommand.Line([.. arguments]),
+                ["shards"] = string.Join(", ", shards.Select(s => s.Report.Options["shard"]?.GetValue<string>() ?? "?")),
+                ["out"] = outDirectory,
+                ["expectations"] = expectations.Source,
+            },
+            Seed = seeds[0],
+            StartedAt = shards.Min(s => s.Report.StartedAt),
+            Seconds = shards.Max(s => s.Report.Seconds),
+            Complete = complete,
+            Incomplete = complete ? null : "a shard was incomplete",
+            ExitCode = judged.Passed ? (complete ? 0 : 130) : 1,
+            Verdicts = judged.Verdicts,
+            Findings = NightlyJudge.Distinct(results.SelectMany(r => r.Findings)),
+            Results = results,
+        };
+        NightlyReport.Write(merged, judged, outDirectory);
+        return new NightlyRunner.Outcome(merged, judged);
+    }
+
+    // A shard's files lie under its directory, named relative to it; the merged report keeps the same relative names.
+    private static Finding Relocate(Finding f, string shardDirectory, string shardOut, string outDirectory)
+    {
+        var replay = f.Replay;
+        foreach (var file in f.Files)
+        {
+            var from = Path.Combine(shardDirectory, file);
+            var to = Path.Combine(outDirectory, file);
+            if (File.Exists(from) && Path.GetFullPath(from) != Path.GetFullPath(to))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Copy(from, to, overwrite: true);
+            }
+
+            replay = replay?.Replace(
+                HarnessCommand.Quote(ReportFiles.CommandPath(shardOut, file)),
+                HarnessCommand.Quote(ReportFiles.CommandPath(outDirectory, file)),
+                StringComparison.Ordinal);
+        }
+
+        return f with { Replay = replay };
+    }
+}
