@@ -26,12 +26,26 @@ public sealed class Cluster
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Transport = new QueuedTransport();
-        Master = new Master(Transport, diskCapacityPerAgent: (long)options.Ids * options.Frameworks, sendIncarnations: options.Design == AgentDesign.TargetIncarnation);
+        Capacity = (long)options.Ids * options.Frameworks;
+        Master = new Master(Transport, diskCapacityPerAgent: Capacity, sendIncarnations: options.Design == AgentDesign.TargetIncarnation);
         FaultsLeft = options.FaultBudget;
+        Refinement = options.Refinement ? new RefinementObserver(this, options.RefinementStatistics) : null;
     }
 
     /// <summary>What runs.</summary>
     public InterleavingOptions Options { get; }
+
+    /// <summary>The agent's disk units at the master.</summary>
+    public long Capacity { get; }
+
+    /// <summary>The refinement observer, or null when refinement is off.</summary>
+    public RefinementObserver? Refinement { get; }
+
+    /// <summary>True once the agent refused its checkpoint: it stays down for good.</summary>
+    public bool AgentStuck { get; set; }
+
+    /// <summary>The connection whose registration the master accepted last, or -1.</summary>
+    public int MasterRegisteredEpoch { get; set; } = -1;
 
     /// <summary>The master, driven by <see cref="MasterActor"/>.</summary>
     public Master Master { get; }

@@ -50,6 +50,12 @@ public static class ClusterProperties
     /// <summary>The name of the convergence property.</summary>
     public const string Convergence = "convergence";
 
+    /// <summary>
+    /// The name of refinement: the implementation's observable state equals the model's after every step it maps to
+    /// (not a property of <see cref="All"/>: it is switched by <see cref="InterleavingOptions.Refinement"/>).
+    /// </summary>
+    public const string Refinement = "refinement";
+
     /// <summary>Every property, safety first.</summary>
     public static IReadOnlyList<string> All { get; } = [FreshVolume, NoDataLoss, AtomicCheckpoint, RecoverBeforeRegister, Convergence];
 
@@ -204,6 +210,11 @@ public static class ClusterProperties
         if (bugText.Contains(nameof(ConvergenceMonitor), StringComparison.Ordinal))
         {
             return Convergence;
+        }
+
+        if (bugText.StartsWith(Refinement + " violated", StringComparison.Ordinal))
+        {
+            return Refinement;
         }
 
         return All.FirstOrDefault(p => bugText.Contains(p + " violated", StringComparison.Ordinal));

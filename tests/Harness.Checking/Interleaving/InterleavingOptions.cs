@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harness.Impl.Agents;
+using Harness.Impl.Storage;
 
 namespace Harness.Checking.Interleaving;
 
@@ -31,6 +32,21 @@ public sealed record InterleavingOptions
     public IReadOnlySet<string> Properties { get; init; } = ClusterProperties.All.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
+    /// Whether the refinement observer steps the model beside the implementation and compares them after every handler
+    /// (<see cref="RefinementObserver"/>).
+    /// </summary>
+    public bool Refinement { get; init; } = true;
+
+    /// <summary>Where refinement counts the executions it followed and those it could not map (null: not counted).</summary>
+    public RefinementStatistics? RefinementStatistics { get; init; }
+
+    /// <summary>
+    /// Wraps the disk the agent sees, above the fault injector (null: the agent sees it as it is). The harness's own tests
+    /// build deliberately mistaken agents with it, outside the implementation, to show what catches them.
+    /// </summary>
+    public Func<IFileSystem, IFileSystem>? AgentDisk { get; init; }
+
+    /// <summary>
     /// Where the actors write the readable steps of each execution (null: only into Coyote's log). Set when replaying
     /// one schedule, so that its steps can be shown; the executions of one engine run one handler at a time.
     /// </summary>
@@ -39,5 +55,5 @@ public sealed record InterleavingOptions
     /// <summary>The options as command-line arguments of <c>harness interleave</c>.</summary>
     public string ToArguments() => string.Create(
         CultureInfo.InvariantCulture,
-        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids} --ops {OperationsPerFramework}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}");
+        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids} --ops {OperationsPerFramework}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}{(Refinement ? "" : " --no-refinement")}");
 }
