@@ -29,7 +29,7 @@ public sealed class AgentActor : ClusterActor
     protected override void Start()
     {
         var observed = new RemovalObservingFileSystem(Cluster.Disk, (role, id, data) =>
-            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new VolumeRemoving(role, id, data)));
+            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new VolumeRemoving(role, id, data, Cluster.Master.ViewWithIncarnations(Cluster.AgentId))));
         faults = new FaultInjectingFileSystem(observed);
         disk = Cluster.Options.AgentDisk?.Invoke(faults) ?? faults;
         ArmFaults();
@@ -73,7 +73,7 @@ public sealed class AgentActor : ClusterActor
 
         if (step.Op == FsOp.Rename)
         {
-            ObserveCheckpoint("after a rename");
+            ObserveCheckpoint("after a rename", commits: true);
         }
 
         var crash = Cluster.Enabled(FaultKinds.Crash);
@@ -181,6 +181,10 @@ public sealed class AgentActor : ClusterActor
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
                 Observe<FreshVolumeMonitor>(ClusterProperties.FreshVolume, new TaskObserved(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
+                if (taskReply.Outcome == TaskOutcome.Ran)
+                {
+                    Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new TaskDataWritten(task.Role, task.Id, task.Incarnation));
+                }
             }
         }
         catch (Exception ex) when (ex is SimulatedCrashException or AgentExitedException)
@@ -245,7 +249,9 @@ public sealed class AgentActor : ClusterActor
 
     private void Register(ResourceSet resources)
     {
+        // Every registration is checked, the first one included (it recovers from whatever the disk holds).
         Observe<RecoverBeforeRegisterMonitor>(ClusterProperties.RecoverBeforeRegister, new RegistrationObserved(ClusterProperties.ObserveDisk(Cluster.Disk)));
+        Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
         SendEvent(Cluster.MasterActor, new RegisterAgent(resources, Cluster.Epoch));
     }
 
@@ -297,9 +303,9 @@ public sealed class AgentActor : ClusterActor
         }
     }
 
-    private void ObserveCheckpoint(string when)
+    private void ObserveCheckpoint(string when, bool commits = false)
     {
         var info = Cluster.Disk.FileExists(AgentLayout.InfoFile) ? Cluster.Disk.ReadFile(AgentLayout.InfoFile) : null;
-        Observe<AtomicCheckpointMonitor>(ClusterProperties.AtomicCheckpoint, new CheckpointObserved(when, info));
+        Observe<AtomicCheckpointMonitor>(ClusterProperties.AtomicCheckpoint, new CheckpointObserved(when, info, commits));
     }
 }

@@ -35,7 +35,6 @@ public sealed class MasterActor : ClusterActor
         Refine();
         if (result.IsAccepted)
         {
-            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new MasterViewChanged(Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
             SendEvent(Cluster.AgentActor, new Pump());
         }
 
