@@ -17,8 +17,14 @@ public sealed class Cluster
     /// <summary>The one agent's id (the master keys its records by it).</summary>
     public const string AgentId = "a1";
 
-    /// <summary>The role every framework uses.</summary>
-    public const string Role = "r1";
+    /// <summary>The name of role number <paramref name="index"/> (0-based): <c>r1</c>, <c>r2</c>, ...</summary>
+    public static string RoleName(int index) => index switch
+    {
+        0 => "r1",
+        1 => "r2",
+        2 => "r3",
+        _ => "r" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Creates the cluster for <paramref name="options"/>.</summary>
     public Cluster(InterleavingOptions options)
@@ -26,7 +32,7 @@ public sealed class Cluster
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Transport = new QueuedTransport();
-        Capacity = (long)options.Ids * options.Frameworks;
+        Capacity = (long)options.Ids * options.Frameworks * options.Roles;
         Master = new Master(Transport, diskCapacityPerAgent: Capacity, sendIncarnations: options.Design == AgentDesign.TargetIncarnation);
         FaultsLeft = options.FaultBudget;
         Refinement = options.Refinement ? new RefinementObserver(this, options.RefinementStatistics) : null;

@@ -19,6 +19,15 @@ public sealed record InterleavingOptions
     /// <summary>Framework actors, all on one role so they share persistence ids.</summary>
     public int Frameworks { get; init; } = 1;
 
+    /// <summary>Roles the frameworks reserve and choose from (r1, r2, ...); with two, the same id lives in both roles.</summary>
+    public int Roles { get; init; } = 1;
+
+    /// <summary>
+    /// The chance, one in this many, that an operation is a rare input (a DESTROY of an unknown volume, an UNRESERVE,
+    /// a hostile name); 0 for none.
+    /// </summary>
+    public int RareInputOdds { get; init; } = 8;
+
     /// <summary>Persistence ids the frameworks choose from; few ids make ids reused.</summary>
     public int Ids { get; init; } = 1;
 
@@ -55,5 +64,5 @@ public sealed record InterleavingOptions
     /// <summary>The options as command-line arguments of <c>harness interleave</c>.</summary>
     public string ToArguments() => string.Create(
         CultureInfo.InvariantCulture,
-        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids} --ops {OperationsPerFramework}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}{(Refinement ? "" : " --no-refinement")}");
+        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids}{(Roles == 1 ? "" : $" --roles {Roles}")} --ops {OperationsPerFramework}{(RareInputOdds == 8 ? "" : $" --rare-inputs {RareInputOdds}")}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}{(Refinement ? "" : " --no-refinement")}");
 }

@@ -86,17 +86,18 @@ public sealed class RefinementObserver
         agentIncarnations = options.Design == AgentDesign.TargetIncarnation;
         var operations = options.Frameworks * options.OperationsPerFramework;
         var faults = Math.Min(30, options.FaultBudget + 1);
-        if (operations > 30 || options.Ids > 4)
+        if (operations > 30 || options.Ids > 4 || options.Roles > 3 || options.Roles * options.Ids > 6)
         {
             // The packed state numbers incarnations up to the operation bound; past it the model cannot follow.
             UnmappableReason = "the execution's operations or ids exceed the model's bounds";
+            statistics?.RecordUnmappable(UnmappableReason);
             return;
         }
 
         var bounds = new Bounds
         {
             Agents = 1,
-            Roles = 1,
+            Roles = options.Roles,
             Ids = options.Ids,
             Operations = Math.Max(1, operations),
             IoErrors = faults,
@@ -106,7 +107,17 @@ public sealed class RefinementObserver
             Capacity = (int)cluster.Capacity,
             MaxSize = Math.Max(1, options.Ids),
         };
-        semantics = new Semantics(Designs.Parse(options.Design.Name()), new Layout(bounds), Names.Default(1, options.Ids));
+        try
+        {
+            semantics = new Semantics(Designs.Parse(options.Design.Name()), new Layout(bounds), Names.Default(options.Roles, options.Ids));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            UnmappableReason = "the execution's roles, ids and operations exceed what the model's packed state holds";
+            statistics?.RecordUnmappable(UnmappableReason);
+            return;
+        }
+
         comparison = new StructuralComparison(semantics);
     }
 

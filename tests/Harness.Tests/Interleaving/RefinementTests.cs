@@ -87,6 +87,36 @@ public sealed class RefinementTests
         Assert.False(report.Diverged, string.Join("; ", report.FirstDivergence?.Divergence ?? []));
     }
 
+    // Two roles and frequent rare inputs: the same id in both roles, DESTROY of unknown volumes, UNRESERVE, hostile names.
+    // The master and the model must agree on every one (refinement compares their verdicts), and the hostile names never
+    // reach the agent.
+    [Fact]
+    public void Explore_TwoRolesAndRareInputs_ProducesEveryKindAndRefinementAgrees()
+    {
+        var narration = new List<string>();
+        var statistics = new RefinementStatistics();
+        var options = new InterleavingOptions
+        {
+            // Two roles of one id each: v1 lives in both; two ids each would exceed the model's packed state.
+            Roles = 2,
+            RareInputOdds = 2,
+            OperationsPerFramework = 8,
+            Properties = NoProperties,
+            RefinementStatistics = statistics,
+            Narration = narration,
+        };
+
+        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 4, Iterations = 25 });
+
+        Assert.False(result.BugFound, result.BugText);
+        Assert.Contains(narration, n => n.StartsWith("master accepts CREATE r2/", StringComparison.Ordinal));
+        Assert.Contains(narration, n => n.StartsWith("master rejects DESTROY r", StringComparison.Ordinal));
+        Assert.Contains(narration, n => n.StartsWith("master rejects CREATE ../r", StringComparison.Ordinal));
+        Assert.Contains(narration, n => n.Contains("UNRESERVE r", StringComparison.Ordinal));
+        Assert.DoesNotContain(narration, n => n.Contains("agent receives", StringComparison.Ordinal) && n.Contains("..", StringComparison.Ordinal));
+        Assert.Equal(25, statistics.Executions);
+    }
+
     [Fact]
     public void ToArguments_RefinementOff_SaysSo()
     {
