@@ -45,6 +45,9 @@ public sealed record ConformOptions
 
     /// <summary>Test-only: the implementation's disks keep volume directories they are asked to remove.</summary>
     public bool SkipVolumeRemoval { get; init; }
+
+    /// <summary>Stops the search between scenarios when cancelled (Ctrl-C); the result then says it is incomplete.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>Whether a finding is a bug of one side or a property both sides break.</summary>
@@ -78,6 +81,9 @@ public sealed record ConformResult(
     IReadOnlyList<Finding> Violations,
     int ExhaustiveSequences)
 {
+    /// <summary>False when the search was cancelled before it ran every scenario (and its findings were then not shrunk).</summary>
+    public bool Complete { get; init; } = true;
+
     /// <summary>True when the implementation matched the model everywhere and no property was violated.</summary>
     public bool Passed => Divergences.Count == 0 && Violations.Count == 0;
 
@@ -109,20 +115,27 @@ public static class ConformanceChecker
             ? ExhaustiveSequences.UpTo(options.Design, options.ExhaustiveDepth, options.Disk)
             : [];
         var hits = WindowClassifier.All.ToDictionary(w => w, _ => 0);
-        foreach (var (scenario, _) in scenarios)
-        {
-            foreach (var w in WindowClassifier.Classify(scenario))
-            {
-                hits[w]++;
-            }
-        }
 
         long lines = 0;
+        var ran = 0;
         (Scenario Scenario, string Origin, LockstepReport Report, string Summary)? divergence = null;
         var violations = new Dictionary<PropertyId, (Scenario Scenario, string Origin)>();
         foreach (var (scenario, origin) in scenarios.Concat(exhaustive.Select((s, i) => (s, $"exhaustive sequence {i + 1}"))))
         {
+            if (options.Cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+
             var report = RunLockstep(options, scenario, narrate: false);
+            if (++ran <= scenarios.Count)
+            {
+                foreach (var w in WindowClassifier.Classify(scenario))
+                {
+                    hits[w]++;
+                }
+            }
+
             lines += report.Lines.Count;
             var (why, shared) = Judge(report);
             if (why is not null)
@@ -140,7 +153,7 @@ public static class ConformanceChecker
         var divergences = new List<Finding>();
         if (divergence is { } d)
         {
-            var minimal = options.Shrink
+            var minimal = options.Shrink && !options.Cancellation.IsCancellationRequested
                 ? ScenarioShrinker.Shrink(options.Design, d.Scenario, c => Judge(RunLockstep(options, c, narrate: false)).Divergence is not null)
                 : d.Scenario;
             var report = RunLockstep(options, minimal);
@@ -151,7 +164,7 @@ public static class ConformanceChecker
         var found = new List<Finding>();
         foreach (var (property, (scenario, origin)) in violations.OrderBy(v => v.Key))
         {
-            var minimal = options.Shrink
+            var minimal = options.Shrink && !options.Cancellation.IsCancellationRequested
                 ? ScenarioShrinker.Shrink(options.Design, scenario, c => Judge(RunLockstep(options, c, narrate: false)) is { Divergence: null } j && j.Shared.Contains(property))
                 : scenario;
             var report = RunLockstep(options, minimal);
@@ -159,7 +172,11 @@ public static class ConformanceChecker
                 scenario.Commands.Count, report, origin));
         }
 
-        return new ConformResult(options, scenarios.Count, lines, watch.Elapsed.TotalSeconds, hits, divergences, found, exhaustive.Count);
+        var complete = ran == scenarios.Count + exhaustive.Count;
+        return new ConformResult(options, Math.Min(ran, scenarios.Count), lines, watch.Elapsed.TotalSeconds, hits, divergences, found, Math.Max(0, ran - scenarios.Count))
+        {
+            Complete = complete,
+        };
     }
 
     /// <summary>

@@ -66,7 +66,9 @@ public abstract class ClusterActor : Actor
         Refine();
         if (Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
         {
-            Monitor<ConvergenceMonitor>(new ClusterChanged(Cluster.ConvergenceProblem()));
+            var problem = Cluster.ConvergenceProblem();
+            Cluster.Options.ConvergenceProblems?.Add(problem);
+            Monitor<ConvergenceMonitor>(new ClusterChanged(problem));
         }
     }
 }
