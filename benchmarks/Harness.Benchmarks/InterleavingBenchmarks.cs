@@ -35,3 +35,27 @@ public class InterleavingBenchmarks
         return result.BugFound ? throw new InvalidOperationException(result.BugText) : result.Iterations;
     }
 }
+
+/// <summary>
+/// What refinement costs: schedules per second of one engine on the correct design with every fault, with the model
+/// stepped and compared beside the implementation after every handler, and without.
+/// </summary>
+[MemoryDiagnoser]
+public class RefinementBenchmarks
+{
+    private const int Schedules = 100;
+
+    /// <summary>Whether the refinement observer runs.</summary>
+    [Params(false, true)]
+    public bool Refinement { get; set; }
+
+    /// <summary>Explores <see cref="Schedules"/> executions with the prioritization strategy.</summary>
+    [Benchmark(OperationsPerInvoke = Schedules)]
+    public int ExploreTargetIncarnation()
+    {
+        var result = InterleavingExplorer.Explore(
+            new InterleavingOptions { Design = AgentDesign.TargetIncarnation, Refinement = Refinement },
+            new ExplorationSettings { Seed = 1, Iterations = Schedules });
+        return result.BugFound ? throw new InvalidOperationException(result.BugText) : result.Iterations;
+    }
+}

@@ -871,7 +871,7 @@ public sealed class ImplCluster
             VolumeDirectories(agent.Disk));
     }
 
-    private static CheckpointRead ReadCheckpoint(IFileSystem disk, string path) =>
+    internal static CheckpointRead ReadCheckpoint(IFileSystem disk, string path) =>
         !disk.FileExists(path) ? CheckpointRead.Absent
         : DecodedCheckpoints.TryDecode(disk.ReadFile(path), path, out var set) ? CheckpointRead.Of(set)
         : CheckpointRead.Unparseable;
@@ -881,7 +881,7 @@ public sealed class ImplCluster
     private static ResourceSet? ReadSet(IFileSystem disk, string path) =>
         disk.FileExists(path) ? DecodedCheckpoints.Decode(disk.ReadFile(path), path) : null;
 
-    private static VolumeDirectory[] VolumeDirectories(IFileSystem disk)
+    internal static VolumeDirectory[] VolumeDirectories(IFileSystem disk)
     {
         if (!disk.DirectoryExists(AgentLayout.VolumesRoot))
         {

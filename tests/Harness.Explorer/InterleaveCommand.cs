@@ -43,7 +43,10 @@ public static class InterleaveCommand
         FaultBudget = parse.GetValue(d.FaultBudget),
         Frameworks = parse.GetValue(d.Frameworks),
         Ids = parse.GetValue(d.Ids),
+        Roles = parse.GetValue(d.Roles),
+        RareInputOdds = parse.GetValue(d.RareInputs),
         OperationsPerFramework = parse.GetValue(d.Ops),
+        Refinement = !parse.GetValue(d.NoRefinement),
         Properties = parse.GetValue(d.Properties) is { } list ? ParseProperties(list) : ClusterProperties.All.ToHashSet(StringComparer.Ordinal),
     };
 
@@ -110,7 +113,8 @@ public static class InterleaveCommand
         var log = Path.Combine(outDir, "coyote.log");
         stdout.WriteLine(header + (settings.Time is { } t ? $" (exploring for {time})" : $" (exploring {settings.Iterations} execution{(settings.Iterations == 1 ? "" : "s")})"));
         stdout.Flush();
-        var result = CoyoteLog.Quiet(log, () => InterleavingExplorer.Explore(options, settings, outDir, name));
+        var refinement = options.Refinement ? new RefinementStatistics() : null;
+        var result = CoyoteLog.Quiet(log, () => InterleavingExplorer.Explore(options with { RefinementStatistics = refinement }, settings, outDir, name));
         var interrupted = context.Cancellation.IsCancellationRequested && !result.BugFound;
 
         // The bug's schedule replayed once more in memory, for its readable steps and what never converged.
@@ -123,6 +127,10 @@ public static class InterleaveCommand
         }
 
         stdout.WriteLine(InterleavingExplorer.Summary(result) + (interrupted ? " (interrupted)" : string.Empty));
+        if (refinement is not null)
+        {
+            stdout.WriteLine(refinement.Summary());
+        }
 
         Finding? finding = null;
         if (result.BugFound)
@@ -132,6 +140,14 @@ public static class InterleaveCommand
             var replayLine = HarnessCommand.Line([.. Arguments(options), "--replay", CliFiles.Display(tracePath)]);
             stdout.WriteLine($"replay with: {replayLine}");
             stdout.WriteLine($"        or: {HarnessCommand.Line("replay", CliFiles.Display(tracePath))} (readable steps)");
+            if (result.BugText is { } bugText && RefinementObserver.ScenarioOf(bugText) is { } scenario)
+            {
+                // A refinement divergence is also a scenario: lockstep replays it on the model and the implementation.
+                var scenarioPath = Path.Combine(outDir, name + ".scenario");
+                CliFiles.WriteFile(scenarioPath, scenario);
+                stdout.WriteLine($"  in lockstep: {HarnessCommand.Line("replay", CliFiles.Display(scenarioPath), "--design", design.Name(), "--disk", "sim")}");
+            }
+
             if (result.ReportError is { } error)
             {
                 throw new UsageException($"--out '{outDir}': cannot write Coyote's reports: {error}");
@@ -201,7 +217,7 @@ public static class InterleaveCommand
                 SchedulingSteps = result.SchedulingSteps, Seconds = result.Elapsed.TotalSeconds, Complete = complete,
             },
         ],
-        Verdicts = [.. ClusterProperties.All.Where(options.Properties.Contains).Select(p => new Verdict(options.Design.Name(), p, "interleave",
+        Verdicts = [.. ClusterProperties.All.Where(options.Properties.Contains).Append(options.Refinement ? ClusterProperties.Refinement : null).OfType<string>().Select(p => new Verdict(options.Design.Name(), p, "interleave",
             result.Property == p ? VerdictValue.Violated : result.BugFound || !complete ? VerdictValue.HoldsSoFar : VerdictValue.Holds))],
         Findings = finding is null ? [] : [finding],
     };
@@ -318,6 +334,11 @@ public static class InterleaveCommand
             Frameworks = CliOptions.Number("--frameworks", 1, 1, 4, "framework actors");
             Ids = CliOptions.Number("--ids", 1, 1, 4, "persistence ids they share");
             Ops = CliOptions.Number("--ops", 6, 0, 50, "operations per framework");
+            Roles = CliOptions.Number("--roles", 1, 1, 3, "roles the frameworks reserve and use (r1, r2, ...); with two, the same id lives in both");
+            RareInputs = CliOptions.Number("--rare-inputs", 8, 0, 1000,
+                "one operation in N is a rare input: DESTROY of an unknown volume, UNRESERVE, a hostile name (0: none)");
+            RefinementOn = CliOptions.Flag("--refinement", "step the model beside the implementation and compare after every step (the default)");
+            NoRefinement = CliOptions.Flag("--no-refinement", "check the properties only, without the model beside the implementation");
             Properties = CliOptions.Text("--properties", "LIST", $"properties to check (default all): {string.Join(", ", ClusterProperties.All)}");
             Out = CliOptions.Text("--out", "DIR", "where Coyote's reports, its log and the result go (default out/interleave-<design>-<seed>)");
             Json = CliOptions.Text("--json", "FILE", "also write the result document to FILE");
@@ -325,8 +346,10 @@ public static class InterleaveCommand
             Command = new Command("interleave", "Run the implementation's master and agent with frameworks, connections and a fault injector as Coyote actors, " +
                 "exploring their interleavings and the faults, and check every property with monitors. A bug prints its text and the command that replays it.")
             {
-                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, Frameworks, Ids, Ops, Properties, Out, Json, Replay,
+                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
+                RefinementOn, NoRefinement, Out, Json, Replay,
             };
+            CliOptions.Conflict(Command, RefinementOn, NoRefinement, "--refinement and --no-refinement contradict each other");
             CliOptions.Require(Command, Design, CliOptions.DesignRequired(allowAll: false));
             CliOptions.Conflict(Command, Time, Iterations, "--time explores for a while, --iterations a number of executions; give one");
             CliOptions.Conflict(Command, Seeds, Replay, "--replay runs one saved schedule, --seeds explores many");
@@ -386,6 +409,14 @@ public static class InterleaveCommand
         public Option<int> Ids { get; }
 
         public Option<int> Ops { get; }
+
+        public Option<int> Roles { get; }
+
+        public Option<int> RareInputs { get; }
+
+        public Option<bool> RefinementOn { get; }
+
+        public Option<bool> NoRefinement { get; }
 
         public Option<string?> Properties { get; }
 

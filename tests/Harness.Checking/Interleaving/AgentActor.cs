@@ -20,17 +20,18 @@ namespace Harness.Checking.Interleaving;
 [OnEventDoAction(typeof(InjectBreakLink), nameof(HandleBreakLink))]
 public sealed class AgentActor : ClusterActor
 {
-    private FaultInjectingFileSystem disk = null!;
+    private FaultInjectingFileSystem faults = null!;
+    private IFileSystem disk = null!;
     private bool powerLossAtCrash;
     private PowerLossMode powerLossMode;
-    private bool stuck;
 
     /// <inheritdoc/>
     protected override void Start()
     {
         var observed = new RemovalObservingFileSystem(Cluster.Disk, (role, id, data) =>
-            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new VolumeRemoving(role, id, data)));
-        disk = new FaultInjectingFileSystem(observed);
+            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new VolumeRemoving(role, id, data, Cluster.Master.ViewWithIncarnations(Cluster.AgentId))));
+        faults = new FaultInjectingFileSystem(observed);
+        disk = Cluster.Options.AgentDisk?.Invoke(faults) ?? faults;
         ArmFaults();
         SendEvent(Id, new RestartAgent());
     }
@@ -40,29 +41,30 @@ public sealed class AgentActor : ClusterActor
         // One standing rule per enabled kind: each eligible step asks Coyote whether it fails, while the budget lasts.
         if (Cluster.Enabled(FaultKinds.Mkdir))
         {
-            disk.FailNext(FsOp.Mkdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Mkdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
         }
 
         if (Cluster.Enabled(FaultKinds.Rmdir))
         {
-            disk.FailNext(FsOp.Rmdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Rmdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
         }
 
         if (Cluster.Enabled(FaultKinds.Write))
         {
-            disk.FailNext(FsOp.Write, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Write, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
         }
 
         if (Cluster.Enabled(FaultKinds.Rename))
         {
-            disk.FailNext(FsOp.Rename, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Rename, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
         }
 
-        disk.StepObserver = AfterStep;
+        faults.StepObserver = AfterStep;
     }
 
     private void AfterStep(FsStep step)
     {
+        Cluster.Refinement?.PhysicalStep(step);
         Narrate($"agent: {step.Op.ToString().ToLowerInvariant()} {step.Path}{(step.Destination is null ? string.Empty : " -> " + step.Destination)}{(step.Failed ? " FAILS" : string.Empty)}");
         if (step.Failed)
         {
@@ -71,7 +73,7 @@ public sealed class AgentActor : ClusterActor
 
         if (step.Op == FsOp.Rename)
         {
-            ObserveCheckpoint("after a rename");
+            ObserveCheckpoint("after a rename", commits: true);
         }
 
         var crash = Cluster.Enabled(FaultKinds.Crash);
@@ -92,7 +94,7 @@ public sealed class AgentActor : ClusterActor
 
     private void HandleRestart(Event e)
     {
-        if (Cluster.Agent is not null || stuck)
+        if (Cluster.Agent is not null || Cluster.AgentStuck)
         {
             return;
         }
@@ -100,19 +102,23 @@ public sealed class AgentActor : ClusterActor
         try
         {
             Narrate("agent starts and recovers from disk");
+            Cluster.Refinement?.RecoveryStarting();
             var agent = Agent.Start(Cluster.Options.Design, disk);
             Cluster.Agent = agent;
+            Cluster.Refinement?.RecoveryEnded(stuck: false);
+            Refine();
             Register(agent.Resources);
         }
         catch (Exception ex) when (ex is SimulatedCrashException or AgentExitedException)
         {
-            Died();
+            Died(exited: ex is AgentExitedException);
         }
         catch (CorruptCheckpointException ex)
         {
             Narrate($"agent refuses to start: {ex.Message}");
             // The agent refuses to start for good; atomic-checkpoint reports why, and convergence can never be reached.
-            stuck = true;
+            Cluster.AgentStuck = true;
+            Cluster.Refinement?.RecoveryEnded(stuck: true);
             ObserveCheckpoint("when the agent refused to start");
         }
 
@@ -131,6 +137,7 @@ public sealed class AgentActor : ClusterActor
         // the injector's faults at arbitrary moments may miss them under priority-based schedules.
         if (Cluster.Enabled(FaultKinds.BreakLink) && DrawFault())
         {
+            Cluster.Refinement?.LinkBroken();
             ConnectionLost();
             SendEvent(Id, new ReconnectAgent(Cluster.Epoch));
             ReportChanged();
@@ -141,7 +148,7 @@ public sealed class AgentActor : ClusterActor
         {
             powerLossAtCrash = Cluster.Enabled(FaultKinds.PowerLoss) && (!Cluster.Enabled(FaultKinds.Crash) || RandomBoolean());
             powerLossMode = RandomBoolean() ? PowerLossMode.Drop : PowerLossMode.KeepMetadata;
-            Died();
+            Died(exited: false);
             ReportChanged();
             return;
         }
@@ -154,7 +161,17 @@ public sealed class AgentActor : ClusterActor
         try
         {
             Narrate($"agent receives {message}");
+            Cluster.Refinement?.DeliveryStarting(message);
             var reply = agent.Handle(message);
+            if (reply is TaskReply ended)
+            {
+                Cluster.Refinement?.TaskEnded(ended);
+            }
+            else
+            {
+                Cluster.Refinement?.DeliveryEnded();
+            }
+
             Narrate(reply switch
             {
                 TaskReply t => $"task {t.Outcome.ToString().ToLowerInvariant()}: saw {(t.SeenIncarnation is null ? "no data" : $"data of incarnation {t.SeenIncarnation}")}",
@@ -164,11 +181,15 @@ public sealed class AgentActor : ClusterActor
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
                 Observe<FreshVolumeMonitor>(ClusterProperties.FreshVolume, new TaskObserved(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
+                if (taskReply.Outcome == TaskOutcome.Ran)
+                {
+                    Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new TaskDataWritten(task.Role, task.Id, task.Incarnation));
+                }
             }
         }
         catch (Exception ex) when (ex is SimulatedCrashException or AgentExitedException)
         {
-            Died();
+            Died(exited: ex is AgentExitedException);
         }
 
         ReportChanged();
@@ -209,7 +230,7 @@ public sealed class AgentActor : ClusterActor
         var crash = (InjectCrash)e;
         powerLossAtCrash = crash.PowerLoss;
         powerLossMode = crash.Mode;
-        Died();
+        Died(exited: false);
         ReportChanged();
     }
 
@@ -220,6 +241,7 @@ public sealed class AgentActor : ClusterActor
             return;
         }
 
+        Cluster.Refinement?.LinkBroken();
         ConnectionLost();
         SendEvent(Id, new ReconnectAgent(Cluster.Epoch));
         ReportChanged();
@@ -227,15 +249,18 @@ public sealed class AgentActor : ClusterActor
 
     private void Register(ResourceSet resources)
     {
+        // Every registration is checked, the first one included (it recovers from whatever the disk holds).
         Observe<RecoverBeforeRegisterMonitor>(ClusterProperties.RecoverBeforeRegister, new RegistrationObserved(ClusterProperties.ObserveDisk(Cluster.Disk)));
+        Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
         SendEvent(Cluster.MasterActor, new RegisterAgent(resources, Cluster.Epoch));
     }
 
     /// <summary>The process is gone (exit, crash or power loss): memory and inbox are lost, and it will start again.</summary>
-    private void Died()
+    private void Died(bool exited)
     {
         Cluster.Agent = null;
         var powerLoss = powerLossAtCrash;
+        Cluster.Refinement?.Died(exited, powerLoss, powerLossMode);
         Narrate(powerLoss ? $"agent dies with a power loss ({powerLossMode})" : "agent dies (crash or exit): memory and inbox lost");
         powerLossAtCrash = false;
         if (powerLoss)
@@ -258,6 +283,15 @@ public sealed class AgentActor : ClusterActor
         Cluster.Transport.Break(Cluster.AgentId);
         Cluster.Epoch++;
         Cluster.RegisteredEpoch = -1;
+        if (!Cluster.Enabled(FaultKinds.LateNotice))
+        {
+            // A prompt notice is atomic with the break: as an event it would still let queued operations through.
+            Cluster.Master.NoticeDisconnect(Cluster.AgentId);
+            Cluster.Refinement?.Noticed();
+        }
+
+        // The death or break is complete here; the notice below is a send, where Coyote may run another actor first.
+        Refine();
         if (Cluster.Enabled(FaultKinds.LateNotice))
         {
             // The master notices whenever its handler gets to the notice, after whatever operations frameworks queued
@@ -267,16 +301,11 @@ public sealed class AgentActor : ClusterActor
                 SendEvent(Cluster.MasterActor, new NoticeDisconnect());
             }
         }
-        else
-        {
-            // A prompt notice is atomic with the break: as an event it would still let queued operations through.
-            Cluster.Master.NoticeDisconnect(Cluster.AgentId);
-        }
     }
 
-    private void ObserveCheckpoint(string when)
+    private void ObserveCheckpoint(string when, bool commits = false)
     {
         var info = Cluster.Disk.FileExists(AgentLayout.InfoFile) ? Cluster.Disk.ReadFile(AgentLayout.InfoFile) : null;
-        Observe<AtomicCheckpointMonitor>(ClusterProperties.AtomicCheckpoint, new CheckpointObserved(when, info));
+        Observe<AtomicCheckpointMonitor>(ClusterProperties.AtomicCheckpoint, new CheckpointObserved(when, info, commits));
     }
 }

@@ -17,8 +17,14 @@ public sealed class Cluster
     /// <summary>The one agent's id (the master keys its records by it).</summary>
     public const string AgentId = "a1";
 
-    /// <summary>The role every framework uses.</summary>
-    public const string Role = "r1";
+    /// <summary>The name of role number <paramref name="index"/> (0-based): <c>r1</c>, <c>r2</c>, ...</summary>
+    public static string RoleName(int index) => index switch
+    {
+        0 => "r1",
+        1 => "r2",
+        2 => "r3",
+        _ => "r" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Creates the cluster for <paramref name="options"/>.</summary>
     public Cluster(InterleavingOptions options)
@@ -26,12 +32,26 @@ public sealed class Cluster
         ArgumentNullException.ThrowIfNull(options);
         Options = options;
         Transport = new QueuedTransport();
-        Master = new Master(Transport, diskCapacityPerAgent: (long)options.Ids * options.Frameworks, sendIncarnations: options.Design == AgentDesign.TargetIncarnation);
+        Capacity = (long)options.Ids * options.Frameworks * options.Roles;
+        Master = new Master(Transport, diskCapacityPerAgent: Capacity, sendIncarnations: options.Design == AgentDesign.TargetIncarnation);
         FaultsLeft = options.FaultBudget;
+        Refinement = options.Refinement ? new RefinementObserver(this, options.RefinementStatistics) : null;
     }
 
     /// <summary>What runs.</summary>
     public InterleavingOptions Options { get; }
+
+    /// <summary>The agent's disk units at the master.</summary>
+    public long Capacity { get; }
+
+    /// <summary>The refinement observer, or null when refinement is off.</summary>
+    public RefinementObserver? Refinement { get; }
+
+    /// <summary>True once the agent refused its checkpoint: it stays down for good.</summary>
+    public bool AgentStuck { get; set; }
+
+    /// <summary>The connection whose registration the master accepted last, or -1.</summary>
+    public int MasterRegisteredEpoch { get; set; } = -1;
 
     /// <summary>The master, driven by <see cref="MasterActor"/>.</summary>
     public Master Master { get; }

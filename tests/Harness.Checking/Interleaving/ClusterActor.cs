@@ -45,9 +45,25 @@ public abstract class ClusterActor : Actor
     /// <summary>The prefix of a readable step in Coyote's log.</summary>
     public const string StepMarker = "[step] ";
 
-    /// <summary>Tells the convergence monitor how far the cluster is from converged; called at the end of every handler.</summary>
+    /// <summary>
+    /// Maps what the handler did so far to model steps and compares the two sides. Coyote may switch to another actor at
+    /// every event sent, so a handler calls this before its first send after a change, while the change is its own.
+    /// </summary>
+    protected void Refine()
+    {
+        if (Cluster.Refinement?.Check() is { } divergence)
+        {
+            Assert(false, "{0}", divergence);
+        }
+    }
+
+    /// <summary>
+    /// Called at the end of every handler that changed something: refinement compares the two sides, and the convergence
+    /// monitor learns how far the cluster is from converged.
+    /// </summary>
     protected void ReportChanged()
     {
+        Refine();
         if (Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
         {
             var problem = Cluster.ConvergenceProblem();

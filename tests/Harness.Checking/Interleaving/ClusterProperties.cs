@@ -50,6 +50,12 @@ public static class ClusterProperties
     /// <summary>The name of the convergence property.</summary>
     public const string Convergence = "convergence";
 
+    /// <summary>
+    /// The name of refinement: the implementation's observable state equals the model's after every step it maps to
+    /// (not a property of <see cref="All"/>: it is switched by <see cref="InterleavingOptions.Refinement"/>).
+    /// </summary>
+    public const string Refinement = "refinement";
+
     /// <summary>Every property, safety first.</summary>
     public static IReadOnlyList<string> All { get; } = [FreshVolume, NoDataLoss, AtomicCheckpoint, RecoverBeforeRegister, Convergence];
 
@@ -88,7 +94,10 @@ public static class ClusterProperties
             : null;
     }
 
-    /// <summary>Atomic checkpoint: <c>resources.info</c> is absent or parses completely.</summary>
+    /// <summary>
+    /// Atomic checkpoint: <c>resources.info</c> is absent or parses completely, read with the checkers' own
+    /// <see cref="StrictCheckpointReader"/> so that a codec that accepts a damaged file cannot hide it.
+    /// </summary>
     public static string? CheckAtomicCheckpoint(byte[]? info)
     {
         if (info is null)
@@ -96,15 +105,44 @@ public static class ClusterProperties
             return null;
         }
 
-        try
+        return StrictCheckpointReader.Read(info, out var why) is null
+            ? $"{AtomicCheckpoint} violated: {AgentLayout.InfoFile} does not parse: {why}"
+            : null;
+    }
+
+    /// <summary>The atomic-checkpoint violation of a readable <paramref name="info"/> that no rename committed.</summary>
+    public static string UncommittedCheckpoint(byte[] info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var set = StrictCheckpointReader.Read(info, out _);
+        return $"{AtomicCheckpoint} violated: {AgentLayout.InfoFile} holds {set}, which no rename of the agent committed";
+    }
+
+    /// <summary>
+    /// No data loss across a restart: a task made data of <paramref name="incarnation"/> durable in
+    /// <paramref name="role"/>/<paramref name="id"/>; while the master still holds that volume in that incarnation, the
+    /// recovered disk must still hold the data. Null when it does or the master no longer holds it.
+    /// </summary>
+    public static string? CheckDataSurvived(ResourceSet masterView, string role, string id, long incarnation, IReadOnlyList<VolumeDirectory> volumes)
+    {
+        ArgumentNullException.ThrowIfNull(masterView);
+        ArgumentNullException.ThrowIfNull(volumes);
+        if (masterView.FindVolume(role, id) is not { } held || held.Incarnation != incarnation)
         {
-            _ = CheckpointCodec.Decode(info, AgentLayout.InfoFile);
             return null;
         }
-        catch (CorruptCheckpointException e)
+
+        foreach (var v in volumes)
         {
-            return $"{AtomicCheckpoint} violated: {e.Message}";
+            if (v.Role == role && v.Id == id)
+            {
+                return v.Data == incarnation
+                    ? null
+                    : string.Create(CultureInfo.InvariantCulture, $"{NoDataLoss} violated: {role}/{id} lost the durable data of incarnation {incarnation} across a restart (it holds {(v.Data == 0 ? "no data" : $"data of incarnation {v.Data}")}), while the master still holds it");
+            }
         }
+
+        return string.Create(CultureInfo.InvariantCulture, $"{NoDataLoss} violated: {role}/{id} lost its directory and the durable data of incarnation {incarnation} across a restart, while the master still holds it");
     }
 
     /// <summary>Recover before register: at (re)registration the volume directories equal the committed checkpoint's volumes and no target is pending.</summary>
@@ -206,24 +244,17 @@ public static class ClusterProperties
             return Convergence;
         }
 
+        if (bugText.StartsWith(Refinement + " violated", StringComparison.Ordinal))
+        {
+            return Refinement;
+        }
+
         return All.FirstOrDefault(p => bugText.Contains(p + " violated", StringComparison.Ordinal));
     }
 
     private static ResourceSet? TryDecode(byte[]? info)
     {
-        if (info is null)
-        {
-            return ResourceSet.Empty;
-        }
-
-        try
-        {
-            return CheckpointCodec.Decode(info, AgentLayout.InfoFile);
-        }
-        catch (CorruptCheckpointException)
-        {
-            return null;
-        }
+        return info is null ? ResourceSet.Empty : StrictCheckpointReader.Read(info, out _);
     }
 
     private static List<string> VolumePaths(ResourceSet set) =>

@@ -122,9 +122,16 @@ public sealed class TaskObserved(string role, string id, long launched, string? 
     public string? SeenData { get; } = seenData;
 }
 
-/// <summary>The agent is about to remove volume <see cref="Role"/>/<see cref="Id"/> holding <see cref="Data"/>.</summary>
-public sealed class VolumeRemoving(string role, string id, string? data) : MonitorEvent
+/// <summary>
+/// The agent is about to remove volume <see cref="Role"/>/<see cref="Id"/> holding <see cref="Data"/>, while the master's
+/// view is <see cref="MasterView"/>: the monitor reads the master's view at the removal itself, whatever changed it
+/// (operations, registrations, failover), instead of a copy it keeps up to date.
+/// </summary>
+public sealed class VolumeRemoving(string role, string id, string? data, ResourceSet masterView) : MonitorEvent
 {
+    /// <summary>The master's view with every incarnation at the moment of the removal.</summary>
+    public ResourceSet MasterView { get; } = masterView;
+
     /// <summary>The volume's role.</summary>
     public string Role { get; } = role;
 
@@ -135,16 +142,38 @@ public sealed class VolumeRemoving(string role, string id, string? data) : Monit
     public string? Data { get; } = data;
 }
 
-/// <summary>The master's view (with incarnations) after a change.</summary>
-public sealed class MasterViewChanged(ResourceSet view) : MonitorEvent
+/// <summary>A task wrote data of <see cref="Incarnation"/> into <see cref="Role"/>/<see cref="Id"/> and made it durable (it fsyncs it).</summary>
+public sealed class TaskDataWritten(string role, string id, long incarnation) : MonitorEvent
 {
-    /// <summary>The view with every incarnation.</summary>
-    public ResourceSet View { get; } = view;
+    /// <summary>The volume's role.</summary>
+    public string Role { get; } = role;
+
+    /// <summary>The volume's persistence id.</summary>
+    public string Id { get; } = id;
+
+    /// <summary>The incarnation of the data written.</summary>
+    public long Incarnation { get; } = incarnation;
 }
 
-/// <summary>The committed checkpoint after a rename, a crash or a power loss (<see cref="When"/> says which).</summary>
-public sealed class CheckpointObserved(string when, byte[]? info) : MonitorEvent
+/// <summary>The agent recovered and registers: its volume directories with their data, and the master's view then.</summary>
+public sealed class AgentRecovered(IReadOnlyList<VolumeDirectory> volumes, ResourceSet masterView) : MonitorEvent
 {
+    /// <summary>The volume directories on disk with the incarnation of their data (0: none).</summary>
+    public IReadOnlyList<VolumeDirectory> Volumes { get; } = volumes;
+
+    /// <summary>The master's view with every incarnation.</summary>
+    public ResourceSet MasterView { get; } = masterView;
+}
+
+/// <summary>
+/// The committed checkpoint after a rename, a crash or a power loss (<see cref="When"/> says which). After a rename it is
+/// a set the agent committed (<see cref="Commits"/>); at any other moment it must be one of those.
+/// </summary>
+public sealed class CheckpointObserved(string when, byte[]? info, bool commits) : MonitorEvent
+{
+    /// <summary>True when the observation follows a rename: what resources.info holds then was committed by the agent.</summary>
+    public bool Commits { get; } = commits;
+
     /// <summary>The moment of the observation.</summary>
     public string When { get; } = when;
 

@@ -15,7 +15,7 @@ namespace Harness.Checking.Interleaving;
 public sealed class FrameworkActor : ClusterActor
 {
     private bool started;
-    private bool reserved;
+    private readonly List<bool> reserved = [];
     private int operationsLeft;
 
     /// <inheritdoc/>
@@ -40,31 +40,63 @@ public sealed class FrameworkActor : ClusterActor
 
     private void Act(ResourceSet view)
     {
-        reserved = reserved || view.Reserved(Cluster.Role) >= Cluster.Options.Ids;
+        var options = Cluster.Options;
+        for (var r = reserved.Count; r < options.Roles; r++)
+        {
+            reserved.Add(false);
+        }
+
+        for (var r = 0; r < options.Roles; r++)
+        {
+            reserved[r] = reserved[r] || view.Reserved(Cluster.RoleName(r)) >= options.Ids;
+        }
+
         if (operationsLeft <= 0)
         {
             return;
         }
 
         operationsLeft--;
-        if (!reserved)
+        var unreserved = reserved.IndexOf(false);
+        if (unreserved >= 0)
         {
-            SendEvent(Cluster.MasterActor, new OperationRequest(Id, new ReserveOperation(Cluster.Role, Cluster.Options.Ids)));
+            SendEvent(Cluster.MasterActor, new OperationRequest(Id, new ReserveOperation(Cluster.RoleName(unreserved), options.Ids)));
             return;
         }
 
-        var id = "v" + (Cluster.Options.Ids == 1 ? 1 : RandomInteger(Cluster.Options.Ids) + 1).ToString(CultureInfo.InvariantCulture);
-        if (view.FindVolume(Cluster.Role, id) is null)
+        var role = Cluster.RoleName(options.Roles == 1 ? 0 : RandomInteger(options.Roles));
+        var id = "v" + (options.Ids == 1 ? 1 : RandomInteger(options.Ids) + 1).ToString(CultureInfo.InvariantCulture);
+        if (options.RareInputOdds > 0 && RandomInteger(options.RareInputOdds) == 0)
         {
-            SendEvent(Cluster.MasterActor, new OperationRequest(Id, new CreateOperation(Cluster.Role, id, 1)));
+            SendEvent(Cluster.MasterActor, new OperationRequest(Id, RareInput(view, role, id)));
+            return;
+        }
+
+        if (view.FindVolume(role, id) is null)
+        {
+            SendEvent(Cluster.MasterActor, new OperationRequest(Id, new CreateOperation(role, id, 1)));
         }
         else if (RandomBoolean())
         {
-            SendEvent(Cluster.MasterActor, new OperationRequest(Id, new DestroyOperation(Cluster.Role, id)));
+            SendEvent(Cluster.MasterActor, new OperationRequest(Id, new DestroyOperation(role, id)));
         }
         else
         {
-            SendEvent(Cluster.MasterActor, new TaskRequest(Id, Cluster.Role, id));
+            SendEvent(Cluster.MasterActor, new TaskRequest(Id, role, id));
         }
     }
+
+    /// <summary>
+    /// The inputs the master and agent tell apart that the ordinary choices above rarely or never make: a DESTROY of a
+    /// volume the master does not hold, an UNRESERVE of a role whose reservation volumes may be using, and hostile names,
+    /// which the master must reject before anything reaches the agent. (Same id in another role comes from the ordinary
+    /// choices once there are two roles.)
+    /// </summary>
+    private ResourceOperation RareInput(ResourceSet view, string role, string id) => RandomInteger(4) switch
+    {
+        0 => new DestroyOperation(role, view.FindVolume(role, id) is null ? id : "unknown"),
+        1 => new UnreserveOperation(role, 1),
+        2 => new CreateOperation("../" + role, id, 1),
+        _ => new CreateOperation(role, id + "/..", 1),
+    };
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Harness.Impl.Agents;
+using Harness.Impl.Storage;
 
 namespace Harness.Checking.Interleaving;
 
@@ -18,6 +19,15 @@ public sealed record InterleavingOptions
     /// <summary>Framework actors, all on one role so they share persistence ids.</summary>
     public int Frameworks { get; init; } = 1;
 
+    /// <summary>Roles the frameworks reserve and choose from (r1, r2, ...); with two, the same id lives in both roles.</summary>
+    public int Roles { get; init; } = 1;
+
+    /// <summary>
+    /// The chance, one in this many, that an operation is a rare input (a DESTROY of an unknown volume, an UNRESERVE,
+    /// a hostile name); 0 for none.
+    /// </summary>
+    public int RareInputOdds { get; init; } = 8;
+
     /// <summary>Persistence ids the frameworks choose from; few ids make ids reused.</summary>
     public int Ids { get; init; } = 1;
 
@@ -29,6 +39,21 @@ public sealed record InterleavingOptions
 
     /// <summary>Properties whose monitors are registered (names from <see cref="ClusterProperties.All"/>).</summary>
     public IReadOnlySet<string> Properties { get; init; } = ClusterProperties.All.ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the refinement observer steps the model beside the implementation and compares them after every handler
+    /// (<see cref="RefinementObserver"/>).
+    /// </summary>
+    public bool Refinement { get; init; } = true;
+
+    /// <summary>Where refinement counts the executions it followed and those it could not map (null: not counted).</summary>
+    public RefinementStatistics? RefinementStatistics { get; init; }
+
+    /// <summary>
+    /// Wraps the disk the agent sees, above the fault injector (null: the agent sees it as it is). The harness's own tests
+    /// build deliberately mistaken agents with it, outside the implementation, to show what catches them.
+    /// </summary>
+    public Func<IFileSystem, IFileSystem>? AgentDisk { get; init; }
 
     /// <summary>
     /// Where the actors write the readable steps of each execution (null: only into Coyote's log). Set when replaying
@@ -45,5 +70,5 @@ public sealed record InterleavingOptions
     /// <summary>The options as command-line arguments of <c>harness interleave</c>.</summary>
     public string ToArguments() => string.Create(
         CultureInfo.InvariantCulture,
-        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids} --ops {OperationsPerFramework}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}");
+        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids}{(Roles == 1 ? "" : $" --roles {Roles}")} --ops {OperationsPerFramework}{(RareInputOdds == 8 ? "" : $" --rare-inputs {RareInputOdds}")}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}{(Refinement ? "" : " --no-refinement")}");
 }

@@ -16,6 +16,7 @@ public sealed class MasterActor : ClusterActor
     {
         var request = (OperationRequest)e;
         var result = Cluster.Master.Apply(Cluster.AgentId, request.Operation);
+        Cluster.Refinement?.Operation(request.Operation, result);
         Narrate($"master {Verb(result)} {request.Operation}{(result.Error is null ? string.Empty : ": " + result.Error)}");
         Reply(request.Framework, result);
     }
@@ -24,15 +25,16 @@ public sealed class MasterActor : ClusterActor
     {
         var request = (TaskRequest)e;
         var result = Cluster.Master.LaunchTask(Cluster.AgentId, request.Role, request.Id);
+        Cluster.Refinement?.Launched(request.Role, request.Id, result);
         Narrate($"master {Verb(result)} a task on {request.Role}/{request.Id}{(result.Error is null ? string.Empty : ": " + result.Error)}");
         Reply(request.Framework, result);
     }
 
     private void Reply(ActorId framework, Harness.Impl.Masters.OperationResult result)
     {
+        Refine();
         if (result.IsAccepted)
         {
-            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new MasterViewChanged(Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
             SendEvent(Cluster.AgentActor, new Pump());
         }
 
@@ -51,6 +53,9 @@ public sealed class MasterActor : ClusterActor
         }
 
         Cluster.Master.Register(Cluster.AgentId, registration.Reported);
+        Cluster.MasterRegisteredEpoch = registration.Epoch;
+        Cluster.Refinement?.Registered();
+        Refine();
         Narrate($"master registers the agent ({registration.Reported}) and sends its view {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
         SendEvent(Cluster.AgentActor, new AgentRegistered(registration.Epoch));
         SendEvent(Cluster.AgentActor, new Pump());
@@ -73,6 +78,7 @@ public sealed class MasterActor : ClusterActor
     private void HandleNotice(Event e)
     {
         Cluster.Master.NoticeDisconnect(Cluster.AgentId);
+        Cluster.Refinement?.Noticed();
         Narrate("master notices the agent's connection is dead");
         ReportChanged();
     }

@@ -21,7 +21,23 @@ public sealed class InterleaveCommandTests : IDisposable
     [InlineData("interleave", "--design", "target", "--seed", "4294967296")]
     [InlineData("interleave", "--design", "target", "--parallel", "-1")]
     [InlineData("interleave", "--design", "target", "--seeds", "3", "--parallel", "2")]
+    [InlineData("interleave", "--design", "target", "--refinement", "--no-refinement")]
+    [InlineData("interleave", "--design", "target", "--roles", "4")]
+    [InlineData("interleave", "--design", "target", "--rare-inputs", "-1")]
     public void Run_BadUsage_ExitsTwo(params string[] args) => Assert.Equal(2, Run(args).Code);
+
+    [Fact]
+    public void Run_RefinementOnOrOff_SaysWhatItFollowedOnlyWhenOn()
+    {
+        var on = Run("interleave", "--design", "target-incarnation", "--faults", "none", "--iterations", "3", "--out", Path.Combine(outputDirectory, "on"));
+        var off = Run("interleave", "--design", "target-incarnation", "--faults", "none", "--iterations", "3", "--no-refinement", "--out", Path.Combine(outputDirectory, "off"));
+
+        Assert.Equal(0, on.Code);
+        Assert.Contains("refinement followed 3 execution(s)", on.Out, StringComparison.Ordinal);
+        Assert.Equal(0, off.Code);
+        Assert.Contains("--no-refinement", off.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("refinement followed", off.Out, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Run_SeedWindowOnKeepGoing_ExitsOneWithReportsAndReplayCommand()
