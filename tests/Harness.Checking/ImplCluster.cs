@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Harness.Checking.Mutation;
 using Harness.Impl.Agents;
 using Harness.Impl.Masters;
 using Harness.Impl.Messaging;
@@ -29,14 +30,11 @@ public sealed record ImplOptions
     /// <summary>For <see cref="DiskKind.Real"/>: the directory that holds one work directory per agent (created if missing).</summary>
     public string? WorkDirectory { get; init; }
 
-    /// <summary>Test-only: the agents' disks pretend to remove volume directories and keep them, a wrong behaviour the harness must catch.</summary>
-    public bool SkipVolumeRemoval { get; init; }
-
     /// <summary>Whether each step's events are written out (off for bulk runs, where only the verdicts matter).</summary>
     public bool Narrate { get; init; } = true;
 
-    /// <summary>Test-only: deliberate mistakes every agent is started with, which the harness must catch (null: none).</summary>
-    public AgentFaultsForTesting? AgentFaults { get; init; }
+    /// <summary>The agent every scenario agent runs: the correct one, or a deliberately wrong one the harness must catch.</summary>
+    public AgentMutant Mutant { get; init; } = AgentMutant.None;
 }
 
 /// <summary>A property the harness found violated by looking at the implementation alone.</summary>
@@ -48,13 +46,14 @@ public sealed record ImplStep(ScenarioCommand Command, IReadOnlyList<string> Eve
 /// <summary>One agent of the cluster: its disk stack, its current process (if any) and the status the driver tracks.</summary>
 public sealed class ImplAgent
 {
-    internal ImplAgent(string name, IFileSystem disk, SimulatedFileSystem? simulated, bool skipRemoval)
+    internal ImplAgent(string name, IFileSystem disk, SimulatedFileSystem? simulated, AgentDesign design, AgentMutant mutant)
     {
         Name = name;
         Disk = disk;
         Simulated = simulated;
-        Faults = new FaultInjectingFileSystem(skipRemoval ? new VolumeRemovalSkippingFileSystem(disk) : disk);
+        Faults = new FaultInjectingFileSystem(mutant.WrapDisk(disk));
         Steps = new LogicalStepFileSystem(Faults);
+        AgentIo = mutant.WrapAgentIo(design, Steps);
     }
 
     /// <summary>The agent's id at the master: <c>a1</c>, <c>a2</c>, ...</summary>
@@ -75,6 +74,9 @@ public sealed class ImplAgent
     /// <summary>The process status as the driver tracks it.</summary>
     public AgentStatus Status { get; internal set; }
 
+    /// <summary>The file system the agent process issues its I/O to: the step observer, or a mutant's wrapper of it.</summary>
+    public IFileSystem AgentIo { get; }
+
     internal LogicalStepFileSystem Steps { get; }
 }
 
@@ -90,7 +92,7 @@ public sealed class ImplCluster
 {
     private readonly Scenario scenario;
     private readonly bool agentIncarnations;
-    private readonly AgentFaultsForTesting? agentFaults;
+    private readonly AgentMutant mutant;
     private readonly ImplOptions options;
 
     /// <summary>Builds the cluster for a scenario: one agent per agent the scenario names, each with <see cref="ModelRunner.ScenarioCapacity"/> units.</summary>
@@ -100,7 +102,7 @@ public sealed class ImplCluster
         options ??= new ImplOptions();
         this.options = options;
         this.scenario = scenario;
-        agentFaults = options.AgentFaults;
+        mutant = options.Mutant;
         Design = design;
         AgentDesign = design.ToAgentDesign();
         agentIncarnations = design.UsesIncarnations();
@@ -129,7 +131,7 @@ public sealed class ImplCluster
                 disk = simulated = new SimulatedFileSystem();
             }
 
-            var agent = new ImplAgent(name, disk, simulated, options.SkipVolumeRemoval);
+            var agent = new ImplAgent(name, disk, simulated, AgentDesign, mutant);
             agent.Steps.MasterIncarnation = (role, id) => Master.IncarnationOf(name, role, id);
             Master.AddAgent(name, ModelRunner.ScenarioCapacity);
             agents.Add(agent);
@@ -177,7 +179,7 @@ public sealed class ImplCluster
         {
             try
             {
-                agent.Process = Agent.Start(AgentDesign, agent.Steps, agentFaults);
+                agent.Process = mutant.Start(AgentDesign, agent.AgentIo);
             }
             catch (CorruptCheckpointException e)
             {
@@ -194,7 +196,7 @@ public sealed class ImplCluster
             events.Add($"{agent.Name} starts with {SetText.Of(agent.Process.Resources, agentIncarnations)} and registers");
             if (!Recovered && Transport.TryDeliverNext(agent.Name, out var first))
             {
-                agent.Process.Handle(first);
+                mutant.Handle(agent, first);
             }
         }
 
@@ -446,7 +448,7 @@ public sealed class ImplCluster
             throw Error(command, $"'{command}' cannot happen now: {launched.Error}");
         }
 
-        var reply = (TaskReply)agent.Process!.Handle(message);
+        var reply = (TaskReply)mutant.Handle(agent, message);
         if (reply.Outcome == TaskOutcome.FailedToStart)
         {
             throw Error(command, $"'{command}' cannot happen now: task fails to start: {reply.Error}");
@@ -482,7 +484,7 @@ public sealed class ImplCluster
         ScenarioCommand? fired;
         try
         {
-            var reply = (CheckpointReply)agent.Process.Handle(message);
+            var reply = (CheckpointReply)mutant.Handle(agent, message);
             events?.Add($"impl: agent replies {reply.Outcome}{(reply.Error is null ? "" : ": " + reply.Error)}");
             fired = agent.Steps.Finish();
         }
@@ -524,7 +526,7 @@ public sealed class ImplCluster
         ScenarioCommand? fired;
         try
         {
-            agent.Process = Agent.Start(AgentDesign, agent.Steps, agentFaults);
+            agent.Process = mutant.Start(AgentDesign, agent.AgentIo);
             fired = agent.Steps.Finish();
             foreach (var warning in agent.Process.RecoveryWarnings)
             {

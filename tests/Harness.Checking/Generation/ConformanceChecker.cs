@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Harness.Checking.Mutation;
 using Harness.Impl.Agents;
 using Harness.Model;
 
@@ -40,11 +41,8 @@ public sealed record ConformOptions
     /// <summary>Whether counterexamples are shrunk before they are reported.</summary>
     public bool Shrink { get; init; } = true;
 
-    /// <summary>Test-only: the implementation's agents are built with these mistakes.</summary>
-    public AgentFaultsForTesting? AgentFaults { get; init; }
-
-    /// <summary>Test-only: the implementation's disks keep volume directories they are asked to remove.</summary>
-    public bool SkipVolumeRemoval { get; init; }
+    /// <summary>The implementation's agent: the correct one, or a deliberately wrong one (the harness's own tests).</summary>
+    public AgentMutant Mutant { get; init; } = AgentMutant.None;
 }
 
 /// <summary>Whether a finding is a bug of one side or a property both sides break.</summary>
@@ -204,8 +202,7 @@ public static class ConformanceChecker
                 {
                     Disk = options.Disk,
                     WorkDirectory = work,
-                    SkipVolumeRemoval = options.SkipVolumeRemoval,
-                    AgentFaults = options.AgentFaults,
+                    Mutant = options.Mutant,
                     Narrate = narrate,
                 },
             });
