@@ -28,6 +28,7 @@ public static class Cli
                         with --disk sim|real) and print the state after each step
           interleave    explore the implementation's interleavings and faults under Coyote
           conform       run generated scenarios in lockstep on the model and the implementation, shrinking failures
+          mutants       measure what the checkers catch: apply each mutant of the corpus to a scratch copy and run them
 
         Run 'harness <command> --help' for a command's options.
         Exit codes: 0 every property holds, 1 a property is violated, 2 bad usage or bad input.
@@ -57,6 +58,7 @@ public static class Cli
                 "replay" => (ReplayCommand.Help, ReplayCommand.Run),
                 "interleave" => (InterleaveCommand.Help, InterleaveCommand.Run),
                 "conform" => (ConformCommand.Help, ConformCommand.Run),
+                "mutants" => (MutantsCommand.Help, MutantsCommand.Run),
                 _ => throw new UsageException($"unknown command '{args[0]}'; run 'harness --help'"),
             };
             if (rest.WantsHelp)

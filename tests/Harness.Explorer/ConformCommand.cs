@@ -112,6 +112,7 @@ public static class ConformCommand
         lines = r.Lines,
         seconds = r.Seconds,
         windows = WindowClassifier.All.ToDictionary(w => w.ToString(), w => r.HitRate(w)),
+        inputs = r.InputKindHits,
         passed = r.Passed,
         divergences = r.Divergences.Select(f => Finding(f, files)).ToList(),
         violations = r.Violations.Select(f => Finding(f, files)).ToList(),

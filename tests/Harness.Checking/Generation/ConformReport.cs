@@ -30,6 +30,16 @@ public static class ConformReport
         }
 
         sb.Append('\n');
+        if (result.InputKindHits.Count > 0)
+        {
+            sb.Append("input kinds (sequences):");
+            foreach (var (kind, count) in result.InputKindHits)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" {kind} {count}");
+            }
+
+            sb.Append('\n');
+        }
         foreach (var f in result.Divergences.Concat(result.Violations))
         {
             sb.Append('\n').Append(Describe(f));

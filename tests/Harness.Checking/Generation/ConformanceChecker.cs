@@ -82,6 +82,9 @@ public sealed record ConformResult(
     /// <summary>Scenario lines run per second in lockstep (each line is one model step and one implementation step).</summary>
     public double LinesPerSecond => Seconds > 0 ? Lines / Seconds : 0;
 
+    /// <summary>How many generated scenarios reached each input kind (<see cref="InputKinds.All"/>).</summary>
+    public IReadOnlyDictionary<string, int> InputKindHits { get; init; } = new Dictionary<string, int>();
+
     /// <summary>The share of generated scenarios that reached <paramref name="window"/>.</summary>
     public double HitRate(Window window) => Sequences == 0 ? 0 : (double)WindowHits.GetValueOrDefault(window) / Sequences;
 }
@@ -107,11 +110,17 @@ public static class ConformanceChecker
             ? ExhaustiveSequences.UpTo(options.Design, options.ExhaustiveDepth, options.Disk)
             : [];
         var hits = WindowClassifier.All.ToDictionary(w => w, _ => 0);
+        var inputs = InputKinds.All.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
         foreach (var (scenario, _) in scenarios)
         {
             foreach (var w in WindowClassifier.Classify(scenario))
             {
                 hits[w]++;
+            }
+
+            foreach (var k in InputKinds.Classify(options.Design, scenario))
+            {
+                inputs[k]++;
             }
         }
 
@@ -157,7 +166,10 @@ public static class ConformanceChecker
                 scenario.Commands.Count, report, origin));
         }
 
-        return new ConformResult(options, scenarios.Count, lines, watch.Elapsed.TotalSeconds, hits, divergences, found, exhaustive.Count);
+        return new ConformResult(options, scenarios.Count, lines, watch.Elapsed.TotalSeconds, hits, divergences, found, exhaustive.Count)
+        {
+            InputKindHits = inputs,
+        };
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Harness.Impl.Agents;
 using Harness.Impl.Messaging;
+using Harness.Impl.Resources;
 using Harness.Impl.Storage;
 
 namespace Harness.Checking.Mutation;
@@ -66,8 +67,8 @@ public abstract class AgentMutant
 
     private sealed class RegisterBeforeFinishingTargetMutant : AgentMutant
     {
-        // The processes that registered with a target still pending, and the I/O to finish it on.
-        private readonly ConditionalWeakTable<Agent, IFileSystem> unfinished = [];
+        // The processes that registered with a target still pending, the I/O to finish it on and the target as it was read.
+        private readonly ConditionalWeakTable<Agent, Unfinished> unfinished = [];
 
         public override Agent Start(AgentDesign design, IFileSystem io)
         {
@@ -76,10 +77,13 @@ public abstract class AgentMutant
                 return Agent.Start(design, io);
             }
 
-            var hiding = new TargetHidingFileSystem(io);
+            var target = io.ReadFile(AgentLayout.TargetFile);
+            // A target that does not parse stops the start, as in the correct agent: the mistake is only in the order.
+            _ = CheckpointCodec.Decode(target, AgentLayout.TargetFile);
+            var hiding = new TargetFileSystem(io, null);
             var process = Agent.Start(design, hiding);
-            hiding.Hiding = false;
-            unfinished.Add(process, io);
+            hiding.Starting = false;
+            unfinished.Add(process, new Unfinished(io, target));
             return process;
         }
 
@@ -87,25 +91,38 @@ public abstract class AgentMutant
         {
             ArgumentNullException.ThrowIfNull(agent);
             var process = agent.Process!;
-            if (unfinished.TryGetValue(process, out var io))
+            if (unfinished.TryGetValue(process, out var pending))
             {
                 unfinished.Remove(process);
-                // A second start on the same disk finishes the target, as the first one should have before registering.
-                process = agent.Process = Agent.Start(process.Design, io);
+                // The target recovery runs now, on the target read at start (as a process that kept it in memory would),
+                // by a second start on the same disk; that start's own read of the target sees those bytes.
+                var replaying = new TargetFileSystem(pending.Io, pending.Target);
+                process = agent.Process = Agent.Start(process.Design, replaying);
+                replaying.Starting = false;
             }
 
             return process.Handle(message);
         }
+
+        private sealed record Unfinished(IFileSystem Io, byte[] Target);
     }
 
-    private sealed class TargetHidingFileSystem(IFileSystem inner) : FileSystemDecorator(inner)
+    // While starting: hides resources.target (content null) or shows it with the given content; afterwards passes through.
+    private sealed class TargetFileSystem(IFileSystem inner, byte[]? content) : FileSystemDecorator(inner)
     {
-        public bool Hiding { get; set; } = true;
+        public bool Starting { get; set; } = true;
 
         public override bool FileExists(string path) =>
-            !(Hiding && string.Equals(path, AgentLayout.TargetFile, StringComparison.Ordinal)) && Inner.FileExists(path);
+            Starting && IsTarget(path) ? content is not null : Inner.FileExists(path);
+
+        public override byte[] ReadFile(string path) =>
+            Starting && IsTarget(path) && content is not null ? content : Inner.ReadFile(path);
+
+        private static bool IsTarget(string path) => string.Equals(path, AgentLayout.TargetFile, StringComparison.Ordinal);
     }
 
+    // Wider than the patch of the same id: it also skips the fsyncs of the checkpoint directory's path at start, which only
+    // makes the mistake easier to see.
     private sealed class SkipDirectoryFsyncMutant : AgentMutant
     {
         public override IFileSystem WrapAgentIo(AgentDesign design, IFileSystem io) => new DirectoryFsyncSkippingFileSystem(io);
