@@ -93,6 +93,7 @@ public sealed class ImplCluster
     private readonly Scenario scenario;
     private readonly bool agentIncarnations;
     private readonly AgentMutant mutant;
+    private readonly List<ImplViolation> startViolations = [];
     private readonly ImplOptions options;
 
     /// <summary>Builds the cluster for a scenario: one agent per agent the scenario names, each with <see cref="ModelRunner.ScenarioCapacity"/> units.</summary>
@@ -191,6 +192,7 @@ public sealed class ImplCluster
                 events.Add($"{agent.Name}: {warning}");
             }
 
+            CheckRecoveredBeforeRegistering(agent, startViolations);
             Master.Register(agent.Name, agent.Process.Resources);
             agent.Status = AgentStatus.Connected;
             events.Add($"{agent.Name} starts with {SetText.Of(agent.Process.Resources, agentIncarnations)} and registers");
@@ -202,6 +204,9 @@ public sealed class ImplCluster
 
         return events;
     }
+
+    /// <summary>What the implementation's own checks found while <see cref="Start"/> ran (at the first registrations).</summary>
+    public IReadOnlyList<ImplViolation> StartViolations => startViolations;
 
     /// <summary>Runs one scenario line; a line that cannot happen now throws <see cref="ScenarioException"/>.</summary>
     public ImplStep Execute(ScenarioCommand command)
@@ -564,7 +569,19 @@ public sealed class ImplCluster
 
     private void Register(ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
-        // recover-before-register, from the disk alone: the directories are the committed volumes and no target is pending.
+        CheckRecoveredBeforeRegistering(agent, violations);
+        Master.Register(agent.Name, agent.Process!.Resources);
+        agent.Status = AgentStatus.Connected;
+        events?.Add($"impl: agent registers with {SetText.Of(agent.Process.Resources, agentIncarnations)}; master sends {SetText.Of(Master.View(agent.Name), agentIncarnations)}");
+    }
+
+    /// <summary>
+    /// recover-before-register, from the disk alone: at a registration the directories are the committed volumes and no
+    /// target is pending. Checked at every registration, the first one included (a cluster started on a work directory
+    /// that already holds agent state recovers before it first registers).
+    /// </summary>
+    private static void CheckRecoveredBeforeRegistering(ImplAgent agent, List<ImplViolation> violations)
+    {
         var info = ReadSet(agent.Disk, AgentLayout.InfoFile) ?? ResourceSet.Empty;
         var directories = VolumeDirectories(agent.Disk);
         var problems = new List<string>();
@@ -585,10 +602,6 @@ public sealed class ImplCluster
         {
             violations.Add(new ImplViolation(PropertyId.RecoverBeforeRegister, "the agent registers while " + string.Join("; ", problems)));
         }
-
-        Master.Register(agent.Name, agent.Process!.Resources);
-        agent.Status = AgentStatus.Connected;
-        events?.Add($"impl: agent registers with {SetText.Of(agent.Process.Resources, agentIncarnations)}; master sends {SetText.Of(Master.View(agent.Name), agentIncarnations)}");
     }
 
     private void Fire(ImplAgent agent, ScenarioCommand fired, List<string>? events, List<ImplViolation> violations)

@@ -75,6 +75,11 @@ public static class MutantsCommand
                 stdout.WriteLine(line);
                 stdout.Flush();
             },
+            Partial = partial =>
+            {
+                Cli.WriteFile(Path.Combine(outDir, "kill-table.md"), KillTable.Markdown(partial));
+                Cli.WriteFile(Path.Combine(outDir, "result.json"), KillTable.Result(partial).ToJson());
+            },
         });
         var table = KillTable.Markdown(report);
         Cli.WriteFile(Path.Combine(outDir, "kill-table.md"), table);

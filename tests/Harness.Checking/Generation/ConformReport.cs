@@ -71,6 +71,11 @@ public static class ConformReport
             {
                 sb.Append("    ").Append(row).Append('\n');
             }
+
+            foreach (var (line, v) in finding.Report.ImplViolations.Where(v => v.Line > d.Command.Line))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  after the divergence, line {line}: the implementation violates {v.Property.Name()}: {v.Detail}\n");
+            }
         }
 
         return sb.ToString();

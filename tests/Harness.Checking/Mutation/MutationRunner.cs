@@ -37,6 +37,9 @@ public sealed record MutationOptions
 
     /// <summary>Where progress lines go.</summary>
     public Action<string> Progress { get; init; } = _ => { };
+
+    /// <summary>Called with the report so far after each mutant, so a run stopped early still leaves its table.</summary>
+    public Action<MutationReport> Partial { get; init; } = _ => { };
 }
 
 /// <summary>What one checker did to one mutant.</summary>
@@ -136,6 +139,7 @@ public static class MutationRunner
             foreach (var mutant in mutants)
             {
                 results.Add(scope.RunMutant(mutant, corpus.PatchPath(mutant)));
+                options.Partial(new MutationReport(options, checkers, baseline, [.. results], watch.Elapsed.TotalSeconds, started));
             }
 
             return new MutationReport(options, checkers, baseline, results, watch.Elapsed.TotalSeconds, started);
