@@ -39,7 +39,7 @@ public sealed class Layout
         FileBits = SetBits + 2;
         if (FileBits > 64)
         {
-            throw new ArgumentOutOfRangeException(nameof(bounds), "bounds too large: a checkpointed set needs more than 62 bits");
+            throw new ArgumentOutOfRangeException(nameof(bounds), "bounds too large for the packed state (a checkpointed set needs more than 62 bits)");
         }
 
         // Every accepted operation sends at most one message, and a registration empties the
@@ -97,7 +97,7 @@ public sealed class Layout
         if (Words > ModelState.MaxWords)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(bounds), $"bounds too large: the state needs {Words} words, at most {ModelState.MaxWords} are supported");
+                nameof(bounds), $"bounds too large for the packed state (needs {Words} of {ModelState.MaxWords} words)");
         }
 
         for (var a = 0; a < Agents; a++)

@@ -49,6 +49,9 @@ public sealed record CheckOptions
 
     /// <summary>Called after each breadth-first level with (depth, states, transitions).</summary>
     public Action<int, long, long>? Progress { get; init; }
+
+    /// <summary>Stops the search when cancelled (checked every few thousand states); the result is then marked incomplete.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>
@@ -103,6 +106,13 @@ public sealed class ModelChecker
                 depth++;
                 levelEnd = store.Count;
                 options.Progress?.Invoke(depth, store.Count, transitions);
+            }
+
+            // Checked every 4096 states: cheap next to expanding them, and well under a second apart at any bound.
+            if ((index & 4095) == 0 && options.Cancellation.IsCancellationRequested)
+            {
+                complete = false;
+                break;
             }
 
             var state = store.Get(index);

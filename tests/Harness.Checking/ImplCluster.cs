@@ -418,7 +418,7 @@ public sealed class ImplCluster
         var result = Master.Apply(agent.Name, operation);
         if (!result.IsAccepted)
         {
-            events?.Add($"impl: master {result.Status.ToString().ToLowerInvariant()}s {operation}: {result.Error}");
+            events?.Add($"impl: master {result.Status.ToString().ToLowerInvariant()} {operation}: {result.Error}");
             return result.Error;
         }
 

@@ -1,10 +1,21 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
+using Harness.Checking.Results;
 using Harness.Model;
 
 namespace Harness.Explorer;
 
+/// <summary>What a command runs with: where it prints, and the token that asks it to stop (Ctrl-C, SIGTERM).</summary>
+/// <param name="Out">Where the command's output goes (verdicts, findings, replay lines).</param>
+/// <param name="Err">Where error lines go.</param>
+/// <param name="Cancellation">Cancelled when the user interrupts: the command stops, prints what it has and exits 130.</param>
+public sealed record CliContext(TextWriter Out, TextWriter Err, CancellationToken Cancellation);
+
 /// <summary>
-/// The <c>harness</c> command line. Exit codes everywhere: 0 every property holds, 1 a property is
-/// violated, 2 bad usage or bad input.
+/// The <c>harness</c> command line, declared with System.CommandLine: help comes from the declarations. Exit codes
+/// everywhere: 0 every property holds, 1 a property is violated or the implementation diverges, 2 bad usage or bad input,
+/// 130 interrupted.
 /// </summary>
 public static class Cli
 {
@@ -17,127 +28,171 @@ public static class Cli
     /// <summary>Bad usage or bad input.</summary>
     public const int BadInput = 2;
 
-    private const string Usage = """
-        harness: explore the checkpointed-resources protocol of a master and its agents
+    /// <summary>Interrupted by Ctrl-C or SIGTERM: the output and the result file hold what was done so far.</summary>
+    public const int Interrupted = 130;
 
-        usage: harness <command> [options]
+    /// <summary>The program's name in help texts: the launcher at the repository root.</summary>
+    public const string ProgramName = "./harness";
 
-        commands:
-          model-check   exhaustively explore the reference model of one design or all of them
-          replay        run a scenario file on the model (or on the model and the implementation in lockstep,
-                        with --disk sim|real) and print the state after each step
-          interleave    explore the implementation's interleavings and faults under Coyote
-          conform       run generated scenarios in lockstep on the model and the implementation, shrinking failures
-          mutants       measure what the checkers catch: apply each mutant of the corpus to a scratch copy and run them
+    /// <summary>
+    /// Every command, one file each with a <c>Create(CliContext)</c> that declares its options and its action. Adding a
+    /// command is adding its file and one line here.
+    /// </summary>
+    private static readonly Func<CliContext, Command>[] Commands =
+    [
+        ModelCheckCommand.Create,
+        ReplayCommand.Create,
+        ConformCommand.Create,
+        InterleaveCommand.Create,
+        MutantsCommand.Create,
+    ];
 
-        Run 'harness <command> --help' for a command's options.
-        Exit codes: 0 every property holds, 1 a property is violated, 2 bad usage or bad input.
-        """;
+    /// <summary>The whole command tree, bound to <paramref name="context"/>.</summary>
+    public static Command CreateRoot(CliContext context)
+    {
+        var root = new Command(ProgramName, "Explore the checkpointed-resources protocol of a cluster master and its agents.\n" +
+            "Exit codes: 0 every property holds, 1 a property is violated or the implementation diverges, 2 bad usage or input, 130 interrupted.")
+        {
+            new HelpOption(),
+        };
+        foreach (var create in Commands)
+        {
+            root.Add(create(context));
+        }
 
-    /// <summary>How every command writes JSON.</summary>
-    public static System.Text.Json.JsonSerializerOptions Json { get; } = new() { WriteIndented = true };
+        return root;
+    }
 
-    /// <summary>Runs a command line and returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Runs a command line and returns the exit code; <paramref name="cancellation"/> interrupts a long run.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        var root = CreateRoot(new CliContext(stdout, stderr, cancellation));
+        var parse = root.Parse(args);
+        if (FirstError(parse, root) is { } error)
         {
-            (args.Length == 0 ? stderr : stdout).WriteLine(Usage);
-            return args.Length == 0 ? BadInput : Ok;
+            stderr.WriteLine($"harness: {error}");
+            return BadInput;
         }
 
-        var rest = new ArgReader(args.Skip(1));
         try
         {
-            (string Help, Func<ArgReader, TextWriter, int> Run) command = args[0] switch
+            return parse.Invoke(new InvocationConfiguration
             {
-                "model-check" => (ModelCheckCommand.Help, ModelCheckCommand.Run),
-                "replay" => (ReplayCommand.Help, ReplayCommand.Run),
-                "interleave" => (InterleaveCommand.Help, InterleaveCommand.Run),
-                "conform" => (ConformCommand.Help, ConformCommand.Run),
-                "mutants" => (MutantsCommand.Help, MutantsCommand.Run),
-                _ => throw new UsageException($"unknown command '{args[0]}'; run 'harness --help'"),
-            };
-            if (rest.WantsHelp)
+                Output = stdout,
+                Error = stderr,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            });
+        }
+        catch (Exception e) when (BadInputMessage(e) is { } message)
+        {
+            stderr.WriteLine($"harness: {message}");
+            return BadInput;
+        }
+    }
+
+    /// <summary>The one line an input or environment problem is reported with, or null for a defect of the program.</summary>
+    public static string? BadInputMessage(Exception e) => e switch
+    {
+        UsageException or ScenarioException or FormatException or ResultFormatException => OneLine(e.Message),
+        ArgumentOutOfRangeException => OneLine(e.Message.Split(" (Parameter", 2)[0]),
+        UnauthorizedAccessException or IOException => OneLine(e.Message),
+        _ => null,
+    };
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    /// <summary>The first parse error as the program words it, or null when the command line is well-formed.</summary>
+    private static string? FirstError(ParseResult parse, Command root)
+    {
+        var command = parse.CommandResult.Command;
+
+        // A token no option took: System.CommandLine binds an unknown '--x' to a positional argument when there is one.
+        var stray = parse.CommandResult.Children.OfType<ArgumentResult>()
+            .SelectMany(a => a.Tokens)
+            .Select(t => t.Value)
+            .Where(v => v.Length > 1 && v[0] == '-' && !char.IsAsciiDigit(v[1]))
+            .Concat(parse.UnmatchedTokens)
+            .FirstOrDefault();
+        if (stray is not null)
+        {
+            if (stray.StartsWith('-'))
             {
-                stdout.WriteLine(command.Help);
-                return Ok;
+                return UnknownOption(stray, command);
             }
 
-            return command.Run(rest, stdout);
+            return command == root
+                ? $"unknown command '{stray}'; commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (run '{ProgramName} --help')"
+                : $"unexpected argument '{stray}' for {command.Name} (run '{ProgramName} {command.Name} --help')";
         }
-        catch (UsageException e)
+
+        if (parse.Errors.Count == 0)
         {
-            stderr.WriteLine($"harness: {e.Message}");
-            return BadInput;
+            return null;
         }
-        catch (ScenarioException e)
+
+        var message = parse.Errors[0].Message;
+        if (message.StartsWith("Required command was not provided", StringComparison.Ordinal))
         {
-            stderr.WriteLine($"harness: {e.Message}");
-            return BadInput;
+            return $"a command is required: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (run '{ProgramName} --help')";
         }
-        catch (FormatException e)
+
+        if (message.StartsWith("Required argument missing for option: '", StringComparison.Ordinal))
         {
-            stderr.WriteLine($"harness: {e.Message}");
-            return BadInput;
+            return $"{message.Split('\'')[1]} needs a value";
         }
-        catch (ArgumentOutOfRangeException e)
+
+        if (message.StartsWith("Required argument missing for command", StringComparison.Ordinal))
         {
-            stderr.WriteLine($"harness: {e.Message.Split(" (Parameter")[0]}");
-            return BadInput;
+            return $"{command.Name} needs {string.Join(" and ", command.Arguments.Select(a => a.Name))}: {command.Arguments.FirstOrDefault()?.Description}";
         }
+
+        if (message.StartsWith("Option '", StringComparison.Ordinal) && message.Contains("expects a single argument", StringComparison.Ordinal))
+        {
+            return $"{message.Split('\'')[1]} is given more than once";
+        }
+
+        return message.TrimEnd('.');
     }
 
-    /// <summary>Parses <c>--design</c>: one design name or <c>all</c>.</summary>
-    public static IReadOnlyList<Design> ParseDesigns(string? name)
+    private static string UnknownOption(string token, Command command)
     {
-        if (name is null)
-        {
-            throw new UsageException("--design is required (keep-going, partial-exit, target, target-incarnation or all)");
-        }
-
-        return name == "all" ? Designs.All : [Designs.Parse(name)];
+        var name = token.Split('=', 2)[0];
+        var known = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).Where(n => n.StartsWith("--", StringComparison.Ordinal)).Distinct().ToList();
+        var nearest = known
+            .Select(k => (Name: k, Distance: Distance(name, k)))
+            .OrderBy(k => k.Distance)
+            .FirstOrDefault(k => k.Distance <= Math.Max(2, k.Name.Length / 3) || k.Name.StartsWith(name, StringComparison.Ordinal));
+        var where = command.Parents.Any() ? $" for {command.Name}" : string.Empty;
+        return nearest.Name is null
+            ? $"unknown option '{name}'{where} (run '{ProgramName}{(where.Length > 0 ? " " + command.Name : string.Empty)} --help')"
+            : $"unknown option '{name}'{where}; did you mean '{nearest.Name}'?";
     }
 
-    /// <summary>Writes a file, turning failures into bad-input errors.</summary>
-    public static void WriteFile(string path, string text)
+    /// <summary>The edit distance between two option names (insertions, deletions, substitutions).</summary>
+    private static int Distance(string a, string b)
     {
-        try
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
         {
-            File.WriteAllText(path, text);
+            previous[j] = j;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot write '{path}': {e.Message}");
-        }
-    }
 
-    /// <summary>Creates an output directory (or accepts an existing one), turning failures into bad-input errors.</summary>
-    public static string EnsureDirectory(string path)
-    {
-        try
+        for (var i = 1; i <= a.Length; i++)
         {
-            return Directory.CreateDirectory(path).FullName;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new UsageException($"cannot use '{path}' as an output directory: {e.Message}");
-        }
-    }
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
 
-    /// <summary>Reads a file, turning failures into bad-input errors.</summary>
-    public static string ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
+            (previous, current) = (current, previous);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"cannot read '{path}': {e.Message}");
-        }
+
+        return previous[b.Length];
     }
 }

@@ -1,130 +1,175 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Harness.Checking;
 using Harness.Checking.Generation;
+using Harness.Checking.Results;
 using Harness.Model;
+using GeneratedFinding = Harness.Checking.Generation.Finding;
+using ResultFinding = Harness.Checking.Results.Finding;
+using ResultFindingKind = Harness.Checking.Results.FindingKind;
 
 namespace Harness.Explorer;
 
 /// <summary><c>harness conform</c>: generated (and optionally exhaustive) scenarios in lockstep on the model and the implementation.</summary>
 public static class ConformCommand
 {
-    /// <summary>The command's --help text.</summary>
-    internal const string Help = """
-        usage: harness conform --design <keep-going|partial-exit|target|target-incarnation> [--disk sim|real]
-                               [--sequences N] [--max-length N] [--agents N] [--roles N] [--seed S]
-                               [--exhaustive-depth N]
-                               [--json FILE] [--out DIR]
-
-        Generates scenarios by walking the model (FsCheck generators biased towards the windows W1-W4) and runs
-        each in lockstep on the model and the implementation. A divergence, or a property one side reports and the
-        other does not, is a bug of one side; a property both sides report is a violation of the design. The first
-        divergence and the first violation of each property are shrunk to a minimal valid scenario, written under
-        --out (default: the temporary directory) with the command that replays it.
-
-        options:
-          --disk sim              the agents on simulated disks (default): crashes, power losses, writeback
-          --disk real             the agents on the real disk, a fresh temporary directory per scenario
-          --sequences N           generated scenarios to run (default 200)
-          --max-length N          most model actions per scenario (default 30)
-          --agents N              agents in the generated scenarios, 1 or 2 (default 1)
-          --roles N               roles in the generated scenarios, 1 or 2 (default 1); the exhaustive
-                                  sequences use one agent and one role
-          --seed S                root seed (default 20240611): the same seed gives the same scenarios
-          --exhaustive-depth N    also run every model-state-distinct action sequence up to depth N
-          --json FILE             write the result: divergences and violations apart, each with its lines
-          --out DIR               where minimal scenarios are written
-
-        Exit codes: 0 the implementation matches the model and no property is violated, 1 otherwise,
-        2 bad usage.
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(ArgReader args, TextWriter stdout)
+    /// <summary>Declares the command and binds its action to <paramref name="context"/>.</summary>
+    public static Command Create(CliContext context)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        var designs = Cli.ParseDesigns(args.Option("--design"));
-        if (designs.Count != 1)
+        ArgumentNullException.ThrowIfNull(context);
+        var design = CliOptions.Design(allowAll: false, "the agent design");
+        var disk = CliOptions.Choice("--disk", "sim", ["sim", "real"],
+            "sim: the agents on simulated disks (crashes, power losses, writeback); real: on the real disk, a fresh temporary directory per scenario");
+        var sequences = CliOptions.Number("--sequences", 200, 0, 10_000_000, "generated scenarios to run");
+        var maxLength = CliOptions.Number("--max-length", 30, 1, 200, "most model actions per scenario");
+        var agents = CliOptions.Number("--agents", 1, 1, 2, "agents in the generated scenarios");
+        var roles = CliOptions.Number("--roles", 1, 1, 2, "roles in the generated scenarios (the exhaustive sequences use one agent and one role)");
+        var ids = CliOptions.Number("--ids", 2, 1, 3, "persistence ids per role; by default the most, up to 2, that fit the packed state with --agents and --roles");
+        var seed = CliOptions.LongSeed("--seed", ConformOptions.DefaultSeed, "root seed: the same seed gives the same scenarios");
+        var depth = CliOptions.Number("--exhaustive-depth", 0, 0, 12, "also run every model-state-distinct action sequence up to depth N");
+        var json = CliOptions.Text("--json", "FILE", "also write the result document to FILE");
+        var outDir = CliOptions.Text("--out", "DIR", "where the minimal scenarios, their commands and the result go (default out/conform-<design>-<seed>)");
+        var command = new Command("conform", "Generate scenarios by walking the model (biased towards the windows W1-W4) and run each in lockstep on the " +
+            "model and the implementation. A divergence, or a property one side reports and the other does not, is a bug of one side; a property both " +
+            "sides report is a violation of the design. The first divergence and the first violation of each property are shrunk to a minimal " +
+            "scenario, saved with the command that replays it. Exit codes: 0 the implementation matches the model and nothing is violated, 1 otherwise.")
         {
-            throw new UsageException("conform runs one design at a time");
-        }
-
-        var disk = args.Option("--disk", "sim") switch
-        {
-            "sim" => DiskKind.Simulated,
-            "real" => DiskKind.Real,
-            var other => throw new UsageException($"--disk must be sim or real, got '{other}'"),
+            design, disk, sequences, maxLength, agents, roles, ids, seed, depth, json, outDir,
         };
-        var sequences = args.Number("--sequences", 200, 0, 10_000_000);
-        var maxLength = args.Number("--max-length", 30, 1, 200);
-        var agents = args.Number("--agents", 1, 1, 2);
-        var roles = args.Number("--roles", 1, 1, 2);
-        var ids = args.Number("--ids", 2, 1, 3);
-        var seedText = args.Option("--seed", ConformOptions.DefaultSeed.ToString(CultureInfo.InvariantCulture))!;
-        if (!ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out var seed))
+        CliOptions.Require(command, design, CliOptions.DesignRequired(allowAll: false));
+        command.SetAction(parse =>
         {
-            throw new UsageException($"--seed must be a whole number, got '{seedText}'");
-        }
-
-        var depth = args.Number("--exhaustive-depth", 0, 0, 12);
-        var json = args.Option("--json");
-        var outDir = args.Option("--out") ?? Path.Combine(Path.GetTempPath(), "harness-conform");
-        Cli.EnsureDirectory(outDir);
-        args.End();
-
-        var options = new ConformOptions
-        {
-            Design = designs[0], Disk = disk, Sequences = sequences, MaxLength = maxLength, Agents = agents, Roles = roles, Ids = ids, Seed = seed,
-            ExhaustiveDepth = depth,
-        };
-        var result = ConformanceChecker.Run(options);
-        stdout.Write(ConformReport.Text(result));
-        var files = new Dictionary<Finding, string>();
-        if (!result.Passed)
-        {
-            var n = 0;
-            foreach (var f in result.Divergences.Concat(result.Violations))
+            var d = parse.GetValue(design)![0];
+            var options = new ConformOptions
             {
-                var kind = f.Kind == FindingKind.Divergence ? "divergence" : string.Join('-', f.Properties.Select(p => p.Name()));
-                var path = Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"{designs[0].Name()}-{kind}-{++n}.scenario"));
-                Cli.WriteFile(path, $"# {f.Summary}\n# {f.Origin}\n{f.Minimal.Format()}");
-                files[f] = path;
-                stdout.WriteLine($"replay: harness replay {path} --design {designs[0].Name()} --disk {(disk == DiskKind.Simulated ? "sim" : "real --work-dir DIR")}");
-            }
-        }
-
-        if (json is not null)
-        {
-            Cli.WriteFile(json, JsonSerializer.Serialize(ToJson(result, files), Cli.Json));
-        }
-
-        return result.Passed ? Cli.Ok : Cli.Violated;
+                Design = d,
+                Disk = parse.GetValue(disk) == "real" ? DiskKind.Real : DiskKind.Simulated,
+                Sequences = parse.GetValue(sequences),
+                MaxLength = parse.GetValue(maxLength),
+                Agents = parse.GetValue(agents),
+                Roles = parse.GetValue(roles),
+                Ids = parse.GetValue(ids),
+                Seed = parse.GetValue(seed),
+                ExhaustiveDepth = parse.GetValue(depth),
+                Cancellation = context.Cancellation,
+            };
+            options = FitIds(options, idsGiven: CliOptions.Given(parse, ids));
+            return Run(context, options, parse.GetValue(json), parse.GetValue(outDir) ?? CliFiles.DefaultOut("conform", d.Name(), options.Seed), parse);
+        });
+        return command;
     }
 
-    private static object ToJson(ConformResult r, Dictionary<Finding, string> files) => new
+    /// <summary>
+    /// Lowers <c>--ids</c> until the generator's model fits the packed state, unless the user chose it: then bounds that do
+    /// not fit are an error that says which flags to lower.
+    /// </summary>
+    private static ConformOptions FitIds(ConformOptions options, bool idsGiven)
     {
-        design = r.Options.Design.Name(),
-        disk = r.Options.Disk == DiskKind.Simulated ? "sim" : "real",
-        seed = r.Options.Seed,
-        sequences = r.Sequences,
-        exhaustiveSequences = r.ExhaustiveSequences,
-        lines = r.Lines,
-        seconds = r.Seconds,
-        windows = WindowClassifier.All.ToDictionary(w => w.ToString(), w => r.HitRate(w)),
-        inputs = r.InputKindHits,
-        passed = r.Passed,
-        divergences = r.Divergences.Select(f => Finding(f, files)).ToList(),
-        violations = r.Violations.Select(f => Finding(f, files)).ToList(),
-    };
+        for (var o = options; ; o = o with { Ids = o.Ids - 1 })
+        {
+            try
+            {
+                _ = ScenarioGenerator.WalkSemantics(o.Design, new GenerationOptions { Disk = o.Disk, MaxLength = o.MaxLength, Agents = o.Agents, Roles = o.Roles, Ids = o.Ids });
+                return o;
+            }
+            catch (ArgumentOutOfRangeException e) when (idsGiven || o.Ids == 1)
+            {
+                throw new UsageException($"{e.Message.Split(" (Parameter", 2)[0]}: lower --agents, --roles or --ids", e);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // Try one id fewer.
+            }
+        }
+    }
 
-    private static object Finding(Finding f, Dictionary<Finding, string> files) => new
+    private static int Run(CliContext context, ConformOptions options, string? json, string outArg, ParseResult parse)
     {
-        summary = f.Summary,
-        properties = f.Properties.Select(p => p.Name()).ToList(),
-        origin = f.Origin,
-        originalLines = f.OriginalLines,
-        lines = f.Minimal.Commands.Select(c => c.ToString()).ToList(),
-        file = files.GetValueOrDefault(f),
+        var stdout = context.Out;
+        var outDir = CliFiles.EnsureDirectory(outArg, "--out");
+        if (json is not null)
+        {
+            CliFiles.CheckWritableFile(json, "--json");
+        }
+        if (options.Disk == DiskKind.Real)
+        {
+            CliFiles.CheckTempSpace();
+        }
+
+        var started = DateTimeOffset.UtcNow;
+        var diskName = options.Disk == DiskKind.Simulated ? "sim" : "real";
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"conform --design {options.Design.Name()} --disk {diskName} --agents {options.Agents} --roles {options.Roles} --ids {options.Ids} --seed {options.Seed}: running {options.Sequences} sequences"));
+        stdout.Flush();
+        var result = ConformanceChecker.Run(options);
+        stdout.Write(ConformReport.Text(result));
+        var interrupted = !result.Complete;
+
+        // The findings are printed above; their files are written next, each followed by the command that replays it.
+        var findings = new List<ResultFinding>();
+        var n = 0;
+        foreach (var f in result.Divergences.Concat(result.Violations))
+        {
+            var kind = f.Kind == Harness.Checking.Generation.FindingKind.Divergence ? "divergence" : string.Join('-', f.Properties.Select(p => p.Name()));
+            var path = Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"{options.Design.Name()}-{kind}-{++n}.scenario"));
+            CliFiles.WriteFile(path, $"# {f.Summary}\n# {f.Origin}\n{f.Minimal.Format()}");
+            var replay = HarnessCommand.Line(["replay", CliFiles.Display(path), "--design", options.Design.Name(), "--disk", diskName,
+                .. options.Disk == DiskKind.Real ? new[] { "--work-dir", Path.Combine(CliFiles.Display(outDir), "work") } : []]);
+            stdout.WriteLine($"replay: {replay}");
+            findings.Add(Finding(options, f, path, replay));
+        }
+
+        var code = result.Passed ? interrupted ? Cli.Interrupted : Cli.Ok : Cli.Violated;
+        var document = new HarnessResult
+        {
+            Command = "conform",
+            Designs = [options.Design.Name()],
+            Options = CliOptions.Record(parse),
+            Seed = options.Seed,
+            StartedAt = started,
+            Seconds = result.Seconds,
+            Complete = !interrupted,
+            Incomplete = interrupted ? "interrupted" : null,
+            ExitCode = code,
+            Coverage =
+            [
+                new Coverage
+                {
+                    Checker = "conform", Design = options.Design.Name(),
+                    Bound = string.Create(CultureInfo.InvariantCulture, $"--disk {diskName} --agents {options.Agents} --roles {options.Roles} --ids {options.Ids} --max-length {options.MaxLength}"),
+                    Sequences = result.Sequences, Lines = result.Lines,
+                    // The windows, then the input kinds the master and the agent tell apart (docs/conformance.md).
+                    Windows = WindowClassifier.All.Select(w => (Key: w.ToString(), Count: (long)Math.Round(result.HitRate(w) * result.Sequences)))
+                        .Concat(result.InputKindHits.Select(k => (k.Key, Count: (long)k.Value)))
+                        .ToDictionary(k => k.Key, k => k.Count),
+                    Seconds = result.Seconds, Complete = !interrupted,
+                },
+                .. result.ExhaustiveSequences > 0
+                    ? new[] { new Coverage { Checker = "exhaustive", Design = options.Design.Name(), Bound = $"--exhaustive-depth {options.ExhaustiveDepth}", Sequences = result.ExhaustiveSequences, Complete = !interrupted } }
+                    : [],
+            ],
+            Verdicts = [.. Properties.All.Select(p => new Verdict(options.Design.Name(), p.Name(), "conform",
+                result.Violations.Any(v => v.Properties.Contains(p)) ? VerdictValue.Violated : interrupted ? VerdictValue.HoldsSoFar : VerdictValue.Holds))],
+            Findings = findings,
+        };
+        CliFiles.WriteResult(Path.Combine(outDir, "result.json"), document);
+        if (json is not null)
+        {
+            CliFiles.WriteResult(json, document);
+        }
+
+        return code;
+    }
+
+    private static ResultFinding Finding(ConformOptions options, GeneratedFinding f, string path, string replay) => new()
+    {
+        Kind = f.Kind == Harness.Checking.Generation.FindingKind.Divergence ? ResultFindingKind.Divergence : ResultFindingKind.Violation,
+        Design = options.Design.Name(),
+        Checker = "conform",
+        Properties = [.. f.Properties.Select(p => p.Name())],
+        Summary = $"{f.Summary} (found in {f.Origin}, shrunk from {f.OriginalLines} to {f.Minimal.Commands.Count} lines)",
+        Steps = [.. f.Minimal.Commands.Select(c => c.ToString())],
+        Files = [CliFiles.Display(path)],
+        Replay = replay,
     };
 }

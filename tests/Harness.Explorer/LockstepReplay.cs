@@ -8,21 +8,15 @@ namespace Harness.Explorer;
 public static class LockstepReplay
 {
     /// <summary>Runs the scenario, printing each line's events on both sides and any divergence; returns the exit code.</summary>
-    public static int Run(Design design, Scenario scenario, string file, string? workDirectory, bool showTree, TextWriter stdout)
+    public static int Run(Design design, Scenario scenario, string file, string? workDirectory, bool showTree, TextWriter stdout, out LockstepReport report)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(stdout);
         var impl = new ImplOptions { Disk = workDirectory is null ? DiskKind.Simulated : DiskKind.Real, WorkDirectory = workDirectory };
         if (workDirectory is not null)
         {
-            try
-            {
-                Directory.CreateDirectory(workDirectory);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"cannot create the work directory '{workDirectory}': {e.Message}");
-            }
+            // Checked before the run: a read-only work directory is bad input, not a crash halfway through the scenario.
+            CliFiles.EnsureDirectory(workDirectory, "--work-dir");
         }
 
         // The liveness phase changes the disk, so it is left out where the user keeps the directory to inspect it.
@@ -48,7 +42,7 @@ public static class LockstepReplay
             stdout.WriteLine($"        impl: {e}");
         }
 
-        var report = runner.Run(line => Print(line, runner.Cluster, showTree, stdout));
+        report = runner.Run(line => Print(line, runner.Cluster, showTree, stdout));
         foreach (var pending in report.UnfiredFaults)
         {
             stdout.WriteLine($"warning: line {pending.Line}: '{pending}' never fired on the implementation");

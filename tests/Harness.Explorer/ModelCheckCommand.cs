@@ -1,5 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using Harness.Checking.Results;
 using Harness.Model;
 
 namespace Harness.Explorer;
@@ -7,89 +8,194 @@ namespace Harness.Explorer;
 /// <summary><c>harness model-check</c>: exhaustive breadth-first exploration of the reference model.</summary>
 public static class ModelCheckCommand
 {
-    /// <summary>The command's --help text.</summary>
-    internal const string Help = """
-        usage: harness model-check --design <keep-going|partial-exit|target|target-incarnation|all> [options]
+    private static readonly string[] LockstepFlags = ["--disk", "sim"];
 
-        Explores every reachable state of the reference model within the bounds and decides each property,
-        printing the shortest trace of every violation as scenario lines that 'harness replay' runs.
-
-        options:
-          --design D          the agent design, or 'all' for the designs x properties table
-          --agents N          agents (default 1)
-          --roles N           roles (default 1)
-          --ids N             persistence ids per role (default 2)
-          --ops N             framework operations in all (default 4)
-          --io-errors N       failed mkdir/rmdir/write/rename (default 1)
-          --crashes N         agent crashes (default 1)
-          --power-losses N    power losses (default 1)
-          --link-breaks N     broken connections (default 1)
-          --max-states N      stop after N distinct states (default 100000000); verdicts then read
-                              'holds so far', and the exit code is 0 unless something was violated
-          --no-reduction      explore every transition, also those the sound reductions leave out
-          --no-traces         print the verdicts only
-          --progress          print a line per breadth-first level (depth, states, transitions, states/s)
-          --json FILE         also write the results as JSON
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(ArgReader args, TextWriter stdout)
+    /// <summary>Declares the command and binds its action to <paramref name="context"/>.</summary>
+    public static Command Create(CliContext context)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        var designName = args.Option("--design");
-        var bounds = new Bounds
+        ArgumentNullException.ThrowIfNull(context);
+        var design = CliOptions.Design(allowAll: true, "the agent design, or 'all' for the designs x properties table");
+        var agents = CliOptions.Number("--agents", 1, 1, 3, "agents");
+        var roles = CliOptions.Number("--roles", 1, 1, 3, "roles");
+        var ids = CliOptions.Number("--ids", 2, 1, 4, "persistence ids per role");
+        var ops = CliOptions.Number("--ops", 4, 0, 30, "framework operations in all");
+        var ioErrors = CliOptions.Number("--io-errors", 1, 0, 30, "failed mkdir/rmdir/write/rename");
+        var crashes = CliOptions.Number("--crashes", 1, 0, 30, "agent crashes");
+        var powerLosses = CliOptions.Number("--power-losses", 1, 0, 30, "power losses");
+        var linkBreaks = CliOptions.Number("--link-breaks", 1, 0, 30, "broken connections");
+        var maxStates = CliOptions.Number("--max-states", 100_000_000, 1, int.MaxValue - 2,
+            "stop after N distinct states; verdicts then read 'holds so far' and the result is incomplete");
+        var noReduction = CliOptions.Flag("--no-reduction", "explore every transition, also those the sound reductions leave out");
+        var noTraces = CliOptions.Flag("--no-traces", "print the verdicts only");
+        var progress = CliOptions.Flag("--progress", "print a line per breadth-first level (depth, states, transitions, states/s)");
+        var json = CliOptions.Text("--json", "FILE", "also write the result document (docs/harness-result.schema.json) to FILE");
+        var outDir = CliOptions.Text("--out", "DIR", "where each counterexample is written as a scenario (default out/model-check-<design>)");
+        var command = new Command("model-check", "Explore every reachable state of the reference model within the bounds and decide each property; " +
+            "print the shortest trace of every violation as scenario lines, each saved with the command that replays it.")
         {
-            Agents = args.Number("--agents", 1, 1, 3),
-            Roles = args.Number("--roles", 1, 1, 3),
-            Ids = args.Number("--ids", 2, 1, 4),
-            Operations = args.Number("--ops", 4, 0, 30),
-            IoErrors = args.Number("--io-errors", 1, 0, 30),
-            Crashes = args.Number("--crashes", 1, 0, 30),
-            PowerLosses = args.Number("--power-losses", 1, 0, 30),
-            LinkBreaks = args.Number("--link-breaks", 1, 0, 30),
+            design, agents, roles, ids, ops, ioErrors, crashes, powerLosses, linkBreaks, maxStates, noReduction, noTraces, progress, json, outDir,
         };
-        var maxStates = args.Number("--max-states", 100_000_000, 1, int.MaxValue - 2);
-        var noTraces = args.Flag("--no-traces");
-        var progress = args.Flag("--progress");
-        var reductions = args.Flag("--no-reduction") ? Reductions.None : Reductions.All;
-        var json = args.Option("--json");
-        args.End();
-        var designs = Cli.ParseDesigns(designName);
-        _ = new Layout(bounds);
-
-        var results = new List<CheckResult>();
-        foreach (var design in designs)
+        CliOptions.Require(command, design, CliOptions.DesignRequired(allowAll: true));
+        command.SetAction(parse =>
         {
+            var bounds = new Bounds
+            {
+                Agents = parse.GetValue(agents),
+                Roles = parse.GetValue(roles),
+                Ids = parse.GetValue(ids),
+                Operations = parse.GetValue(ops),
+                IoErrors = parse.GetValue(ioErrors),
+                Crashes = parse.GetValue(crashes),
+                PowerLosses = parse.GetValue(powerLosses),
+                LinkBreaks = parse.GetValue(linkBreaks),
+            };
+            var designs = parse.GetValue(design)!;
+            var designName = designs.Count == 1 ? designs[0].Name() : "all";
+            return Run(context, new ModelCheckRun(designs, designName, bounds, parse.GetValue(maxStates),
+                parse.GetValue(noReduction) ? Reductions.None : Reductions.All, !parse.GetValue(noTraces), parse.GetValue(progress),
+                parse.GetValue(json), parse.GetValue(outDir) ?? CliFiles.DefaultOut("model-check", designName), CliOptions.Record(parse)));
+        });
+        return command;
+    }
+
+    /// <summary>Checks that <paramref name="bounds"/> fit the packed state, saying which flags to lower when they do not.</summary>
+    public static void CheckBounds(Bounds bounds)
+    {
+        try
+        {
+            _ = new Layout(bounds);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new UsageException($"{e.Message.Split(" (Parameter", 2)[0]}: lower --agents, --roles, --ids or --ops", e);
+        }
+    }
+
+    private static int Run(CliContext context, ModelCheckRun run)
+    {
+        var stdout = context.Out;
+        CheckBounds(run.Bounds);
+        var outDir = CliFiles.EnsureDirectory(run.OutDir, "--out");
+        if (run.Json is not null)
+        {
+            CliFiles.CheckWritableFile(run.Json, "--json");
+        }
+        var started = DateTimeOffset.UtcNow;
+        var results = new List<CheckResult>();
+        foreach (var design in run.Designs)
+        {
+            if (context.Cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            Action<int, long, long>? report = progress
+            Action<int, long, long>? report = run.Progress
                 ? (depth, states, transitions) => stdout.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{design.Name()}: depth {depth}, {states:N0} states, {transitions:N0} transitions, {states / Math.Max(1e-9, clock.Elapsed.TotalSeconds):N0} states/s"))
                 : null;
-            results.Add(ModelChecker.Check(design, bounds, new CheckOptions { MaxStates = maxStates, Reductions = reductions, Progress = report }));
+            results.Add(ModelChecker.Check(design, run.Bounds, new CheckOptions
+            {
+                MaxStates = run.MaxStates, Reductions = run.Reductions, Progress = report, Cancellation = context.Cancellation,
+            }));
         }
 
-        stdout.WriteLine($"model-check {designName} ({bounds}; reductions: {reductions.ToString().ToLowerInvariant()})");
+        var interrupted = context.Cancellation.IsCancellationRequested;
+        stdout.WriteLine($"model-check {run.DesignName} ({run.Bounds}; reductions: {run.Reductions.ToString().ToLowerInvariant()})");
         stdout.WriteLine();
         WriteTable(stdout, results);
-        if (!noTraces)
+        if (interrupted)
         {
-            foreach (var r in results)
+            stdout.WriteLine($"interrupted: {results.Count} of {Plural.Of(run.Designs.Count, "design", "designs")} started, the last one stopped early; verdicts read 'holds so far'");
+        }
+
+        // Print every finding first: writing the files afterwards can fail (a full disk) without losing what was found.
+        var findings = new List<Finding>();
+        var files = new List<(string Path, string Text)>();
+        foreach (var r in results)
+        {
+            foreach (var v in r.Violations)
             {
-                foreach (var v in r.Violations)
+                if (run.Traces)
                 {
                     TraceWriter.Write(stdout, r.Design, v);
                 }
+
+                var path = Path.Combine(outDir, $"{r.Design.Name()}-{v.Property.Name()}.scenario");
+                var lines = v.Steps.SelectMany(s => s.Lines).Select(l => l.ToString()).ToList();
+                // Convergence is decided by driving the cluster to rest after the last line, which the lockstep replay does.
+                var replay = HarnessCommand.Line(["replay", CliFiles.Display(path), "--design", r.Design.Name(), .. v.Property == PropertyId.Convergence ? LockstepFlags : []]);
+                files.Add((path, $"# {r.Design.Name()}: {v.Property.Name()} violated ({v.Explanation})\n# found by: {HarnessCommand.Line(["model-check", "--design", r.Design.Name(), .. BoundFlags(run.Bounds)])}\n" +
+                    string.Join('\n', lines) + "\n"));
+                findings.Add(new Finding
+                {
+                    Kind = FindingKind.Violation,
+                    Design = r.Design.Name(),
+                    Checker = "model-check",
+                    Properties = [v.Property.Name()],
+                    Summary = $"{v.Property.Name()} violated in {Plural.Of(v.Steps.Count, "step", "steps")}: {v.Explanation}",
+                    Steps = lines,
+                    Files = [CliFiles.Display(path)],
+                    Replay = replay,
+                });
             }
         }
 
-        if (json is not null)
+        var code = interrupted ? Cli.Interrupted : findings.Count > 0 ? Cli.Violated : Cli.Ok;
+        var result = new HarnessResult
         {
-            Cli.WriteFile(json, ToJson(designName!, bounds, maxStates, reductions, results));
+            Command = "model-check",
+            Designs = [.. run.Designs.Select(d => d.Name())],
+            Options = run.Options,
+            StartedAt = started,
+            Seconds = results.Sum(r => r.Seconds),
+            Complete = !interrupted && results.All(r => r.Complete),
+            Incomplete = interrupted ? "interrupted" : results.All(r => r.Complete) ? null : "--max-states reached",
+            ExitCode = code,
+            Coverage = [.. results.Select(r => new Coverage
+            {
+                Checker = "model-check",
+                Design = r.Design.Name(),
+                Bound = string.Join(' ', BoundFlags(run.Bounds)),
+                States = r.States,
+                Transitions = r.Transitions,
+                Depth = r.Depth,
+                Seconds = r.Seconds,
+                Complete = r.Complete,
+            })],
+            Verdicts = [.. results.SelectMany(r => Properties.All.Select(p => new Verdict(r.Design.Name(), p.Name(), "model-check",
+                p == PropertyId.Confinement ? VerdictValue.NotChecked
+                : !r.Holds(p) ? VerdictValue.Violated
+                : r.Complete ? VerdictValue.Holds : VerdictValue.HoldsSoFar)))],
+            Findings = findings,
+        };
+        foreach (var (path, text) in files)
+        {
+            CliFiles.WriteFile(path, text);
         }
 
-        return results.Any(r => r.Violations.Count > 0) ? Cli.Violated : Cli.Ok;
+        foreach (var f in findings)
+        {
+            stdout.WriteLine($"replay {f.Design} {f.Properties[0]}: {f.Replay}");
+        }
+
+        CliFiles.WriteResult(Path.Combine(outDir, "result.json"), result);
+        if (run.Json is not null)
+        {
+            CliFiles.WriteResult(run.Json, result);
+        }
+
+        return code;
+    }
+
+    /// <summary>The bounds as the flags that reproduce them.</summary>
+    public static string[] BoundFlags(Bounds bounds)
+    {
+        ArgumentNullException.ThrowIfNull(bounds);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"--agents {bounds.Agents} --roles {bounds.Roles} --ids {bounds.Ids} --ops {bounds.Operations} --io-errors {bounds.IoErrors} --crashes {bounds.Crashes} --power-losses {bounds.PowerLosses} --link-breaks {bounds.LinkBreaks}")
+            .Split(' ');
     }
 
     /// <summary>The designs x properties table with the search's figures.</summary>
@@ -136,51 +242,22 @@ public static class ModelCheckCommand
         {
             w.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{r.Design.Name()}: {r.StatesPerSecond:N0} states/s, {r.BytesPerState:F1} bytes/state, table load {r.TableLoad:F2}{(r.Complete ? string.Empty : ", INCOMPLETE: --max-states reached")}"));
+                $"{r.Design.Name()}: {r.StatesPerSecond:N0} states/s, {r.BytesPerState:F1} bytes/state, table load {r.TableLoad:F2}{(r.Complete ? string.Empty : ", INCOMPLETE: stopped early")}"));
         }
 
         w.WriteLine();
     }
-
-    private static string ToJson(string design, Bounds bounds, int maxStates, Reductions reductions, IReadOnlyList<CheckResult> results)
-    {
-        var doc = new
-        {
-            command = "model-check",
-            design,
-            options = new
-            {
-                agents = bounds.Agents,
-                roles = bounds.Roles,
-                ids = bounds.Ids,
-                ops = bounds.Operations,
-                ioErrors = bounds.IoErrors,
-                crashes = bounds.Crashes,
-                powerLosses = bounds.PowerLosses,
-                linkBreaks = bounds.LinkBreaks,
-                maxStates,
-                reductions = reductions.ToString().ToLowerInvariant(),
-            },
-            seconds = results.Sum(r => r.Seconds),
-            states = results.Sum(r => r.States),
-            transitions = results.Sum(r => r.Transitions),
-            results = results.Select(r => new
-            {
-                design = r.Design.Name(),
-                states = r.States,
-                transitions = r.Transitions,
-                depth = r.Depth,
-                seconds = r.Seconds,
-                complete = r.Complete,
-                verdicts = Properties.Modelled.ToDictionary(p => p.Name(), p => r.Holds(p) ? "holds" : "violated"),
-            }),
-            violations = results.SelectMany(r => r.Violations.Select(v => new
-            {
-                design = r.Design.Name(),
-                property = v.Property.Name(),
-                steps = v.Steps.SelectMany(s => s.Lines).Select(l => l.ToString()),
-            })),
-        };
-        return JsonSerializer.Serialize(doc, Cli.Json) + "\n";
-    }
 }
+
+/// <summary>One model-check run as the command line asked for it.</summary>
+internal sealed record ModelCheckRun(
+    IReadOnlyList<Design> Designs,
+    string DesignName,
+    Bounds Bounds,
+    int MaxStates,
+    Reductions Reductions,
+    bool Traces,
+    bool Progress,
+    string? Json,
+    string OutDir,
+    System.Text.Json.Nodes.JsonObject Options);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Harness.Checking.Mutation;
 
@@ -6,88 +7,97 @@ namespace Harness.Explorer;
 /// <summary><c>harness mutants</c>: the harness's own bug-finding power, measured on the mutant corpus.</summary>
 public static class MutantsCommand
 {
-    /// <summary>The command's --help text.</summary>
-    internal const string Help = """
-        usage: harness mutants [--budget DURATION] [--only ID] [--out DIR] [--sequences N] [--executions N]
-                               [--checkers LIST] [--repo DIR] [--keep-scratch]
-
-        Copies the repository to a temporary directory, and for each mutant of the corpus (mutants/index.json: a small
-        patch against the implementation that stands for a real bug) applies it there, builds the copy, runs each
-        checker of the copy as a child process, and reverts it. The checkers: unit (the impl unit tests), replay (the
-        saved scenarios in lockstep), conform-sim and conform-real (generated conformance, one agent and one role, then
-        two roles sharing an id, then two agents on sim), interleave (Coyote on target-incarnation). Writes the kill
-        table (mutant x checker: killed with the time it took, or survived) as kill-table.md and result.json under
-        --out. Mutants no generative checker killed are listed first, with the reason established for each.
-
-        options:
-          --budget DURATION   time limit of one checker process, e.g. 90s, 3m (default 3m)
-          --only ID           run one mutant
-          --out DIR           where the table, the result and the logs go (default out/mutants)
-          --sequences N       generated sequences per conformance run (default 300)
-          --executions N      Coyote executions per interleaving run (default 300)
-          --checkers LIST     comma-separated subset of unit, replay, conform-sim, conform-real, interleave
-          --repo DIR          the repository to copy (default: the one holding the current directory)
-          --keep-scratch      keep the scratch copy (to look at a mutant that does not build)
-
-        Exit codes: 0 every mutant was killed by a generative checker, 1 some mutant was not, 2 bad usage.
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(ArgReader args, TextWriter stdout)
+    /// <summary>Declares the command and binds its action to <paramref name="context"/>.</summary>
+    public static Command Create(CliContext context)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        var budget = ParseDuration(args.Option("--budget", "3m")!);
-        var only = args.Option("--only");
-        var outDir = args.Option("--out") ?? Path.Combine("out", "mutants");
-        var sequences = args.Number("--sequences", 300, 1, 1_000_000);
-        var executions = args.Number("--executions", 300, 1, 10_000_000);
-        var checkers = args.Option("--checkers")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var repo = args.Option("--repo") ?? FindRepository(Directory.GetCurrentDirectory());
-        var keep = args.Flag("--keep-scratch");
-        args.End();
-        if (!File.Exists(Path.Combine(repo, "Harness.sln")))
+        ArgumentNullException.ThrowIfNull(context);
+        var budget = CliOptions.Text("--budget", "DURATION", "time limit of one checker process, e.g. 90s, 3m (default 3m)");
+        var only = CliOptions.Text("--only", "ID", "run one mutant of the corpus");
+        var outDir = CliOptions.Text("--out", "DIR", "where the kill table, the result and the logs go (default out/mutants)");
+        var sequences = CliOptions.Number("--sequences", 300, 1, 1_000_000, "generated sequences per conformance run");
+        var executions = CliOptions.Number("--executions", 300, 1, 10_000_000, "Coyote executions per interleaving run");
+        var checkers = CliOptions.Text("--checkers", "LIST", $"comma-separated subset of {string.Join(", ", MutationRunner.Checkers)}");
+        var repo = CliOptions.Text("--repo", "DIR", "the repository to copy (default: the one holding the current directory)");
+        var keep = CliOptions.Flag("--keep-scratch", "keep the scratch copy (to look at a mutant that does not build)");
+        var list = CliOptions.Flag("--list", "print the corpus (or the --only mutant): id, area, designs and the bug it stands for; run nothing");
+        var command = new Command("mutants", "Measure what the checkers catch. Copies the repository to a temporary directory and, for each mutant " +
+            "of the corpus (mutants/index.json: a small patch against the implementation standing for a real bug), applies it there, rebuilds " +
+            "the implementation, runs each checker of the copy as a child process (unit: the impl unit tests; replay: the saved scenarios in " +
+            "lockstep; conform-sim and conform-real: generated conformance, one agent and one role, then two roles sharing an id, then two " +
+            "agents on sim; interleave: Coyote on target-incarnation), and reverts it. Writes the kill table (killed with the time it took, or " +
+            "survived) as kill-table.md and result.json; mutants no generative checker killed come first, with the reason established for " +
+            "each. Exit codes: 0 every mutant was killed by a generative checker, 1 some mutant was not.")
         {
-            throw new UsageException($"'{repo}' is not the harness repository (no Harness.sln)");
-        }
-
-        foreach (var c in checkers ?? [])
+            budget, only, outDir, sequences, executions, checkers, repo, keep, list,
+        };
+        command.SetAction(parse =>
         {
-            if (!MutationRunner.Checkers.Contains(c))
+            var root = parse.GetValue(repo) ?? FindRepository(Directory.GetCurrentDirectory());
+            if (!File.Exists(Path.Combine(root, "Harness.sln")))
             {
-                throw new UsageException($"unknown checker '{c}'; known: {string.Join(", ", MutationRunner.Checkers)}");
+                throw new UsageException($"--repo: '{root}' is not the harness repository (no Harness.sln)");
             }
-        }
 
-        Cli.EnsureDirectory(outDir);
-        var report = MutationRunner.Run(new MutationOptions
-        {
-            RepositoryRoot = Path.GetFullPath(repo),
-            OutputDirectory = Path.GetFullPath(outDir),
-            Only = only,
-            Budget = budget,
-            Sequences = sequences,
-            Executions = executions,
-            Checkers = checkers,
-            KeepScratch = keep,
-            Progress = line =>
+            var chosen = parse.GetValue(checkers)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            foreach (var c in chosen ?? [])
             {
-                stdout.WriteLine(line);
-                stdout.Flush();
-            },
-            Partial = partial =>
+                if (!MutationRunner.Checkers.Contains(c))
+                {
+                    throw new UsageException($"--checkers: unknown checker '{c}'; checkers: {string.Join(", ", MutationRunner.Checkers)}");
+                }
+            }
+
+            var corpus = MutantCorpus.Load(Path.Combine(root, "mutants"));
+            var id = parse.GetValue(only);
+            if (id is not null && corpus.Mutants.All(m => m.Id != id))
             {
-                Cli.WriteFile(Path.Combine(outDir, "kill-table.md"), KillTable.Markdown(partial));
-                Cli.WriteFile(Path.Combine(outDir, "result.json"), KillTable.Result(partial).ToJson());
-            },
+                throw new UsageException($"--only: no mutant '{id}' in mutants/index.json");
+            }
+
+            var runBudget = ParseDuration(parse.GetValue(budget) ?? "3m");
+            if (parse.GetValue(list))
+            {
+                foreach (var m in corpus.Mutants.Where(m => id is null || m.Id == id))
+                {
+                    context.Out.WriteLine($"{m.Id}  [{m.Area}; {string.Join(", ", m.Designs)}]  {m.Bug}");
+                }
+
+                return Cli.Ok;
+            }
+
+            var dir = CliFiles.EnsureDirectory(parse.GetValue(outDir) ?? Path.Combine("out", "mutants"), "--out");
+            var recorded = CliOptions.Record(parse);
+            void Write(MutationReport report)
+            {
+                CliFiles.WriteFile(Path.Combine(dir, "kill-table.md"), KillTable.Markdown(report));
+                CliFiles.WriteResult(Path.Combine(dir, "result.json"), KillTable.Result(report, recorded.DeepClone().AsObject()));
+            }
+
+            var stdout = context.Out;
+            var final = MutationRunner.Run(new MutationOptions
+            {
+                RepositoryRoot = Path.GetFullPath(root),
+                OutputDirectory = dir,
+                Only = id,
+                Budget = runBudget,
+                Sequences = parse.GetValue(sequences),
+                Executions = parse.GetValue(executions),
+                Checkers = chosen,
+                KeepScratch = parse.GetValue(keep),
+                Progress = line =>
+                {
+                    stdout.WriteLine(line);
+                    stdout.Flush();
+                },
+                Partial = Write,
+            });
+            Write(final);
+            stdout.WriteLine();
+            stdout.Write(KillTable.Markdown(final));
+            stdout.WriteLine($"kill table: {CliFiles.Display(Path.Combine(dir, "kill-table.md"))}");
+            return final.Passed ? Cli.Ok : Cli.Violated;
         });
-        var table = KillTable.Markdown(report);
-        Cli.WriteFile(Path.Combine(outDir, "kill-table.md"), table);
-        Cli.WriteFile(Path.Combine(outDir, "result.json"), KillTable.Result(report).ToJson());
-        stdout.WriteLine();
-        stdout.Write(table);
-        stdout.WriteLine($"kill table: {Path.Combine(outDir, "kill-table.md")}");
-        return report.Passed ? Cli.Ok : Cli.Violated;
+        return command;
     }
 
     private static string FindRepository(string start)
@@ -100,7 +110,7 @@ public static class MutantsCommand
             }
         }
 
-        throw new UsageException("run harness mutants inside the repository, or name it with --repo DIR");
+        throw new UsageException("run mutants inside the repository, or name it with --repo DIR");
     }
 
     private static TimeSpan ParseDuration(string text)

@@ -1,92 +1,181 @@
-using System.Text.Json;
+using System.CommandLine;
+using Harness.Checking.Results;
 using Harness.Model;
 
 namespace Harness.Explorer;
 
-/// <summary><c>harness replay</c>: runs a scenario on the model and prints what each line did.</summary>
+/// <summary><c>harness replay</c>: runs a scenario, a finding of a result file, or a saved Coyote trace, and prints what each step did.</summary>
 public static class ReplayCommand
 {
-    /// <summary>The command's --help text.</summary>
-    internal const string Help = """
-        usage: harness replay FILE --design <keep-going|partial-exit|target|target-incarnation> [--json FILE]
-                              [--disk model|sim|real] [--work-dir DIR] [--show-tree]
-
-        Runs a scenario (docs/scenario.md) on the reference model, printing after each line what happened,
-        the state of the master, the agent and its disk, and every property violated.
-        FILE may also be a JSON file written by 'model-check --json': its first violation's steps are run
-        (choose another with --property NAME), or a Coyote .trace written by 'interleave': its schedule is
-        replayed on the implementation and printed as readable steps.
-
-        options:
-          --disk model      the model only (default)
-          --disk sim        the model and the implementation in lockstep, the agents on simulated disks:
-                            both are compared after every line and the first divergence is reported
-          --disk real       as sim, with the agents on the real disk in DIR/a1, DIR/a2, ... (needs --work-dir;
-                            DIR is created if missing and left in place). If DIR already holds agent state the
-                            implementation recovers from it first and runs alone: the model cannot follow.
-                            power-loss and writeback need the simulated disk.
-          --work-dir DIR    where the real disk's agents work
-          --show-tree       with sim or real: print each agent's directory tree and checkpoints after each line
-
-        Exit codes: 0 no property violated and no divergence, 1 a property violated or a divergence,
-        2 bad usage or input (a line that cannot happen, a checkpoint that does not parse).
-        """;
-
-    /// <summary>Runs the command.</summary>
-    public static int Run(ArgReader args, TextWriter stdout)
+    /// <summary>Declares the command and binds its action to <paramref name="context"/>.</summary>
+    public static Command Create(CliContext context)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(stdout);
-        var designName = args.Option("--design");
-        var json = args.Option("--json");
-        var property = args.Option("--property");
-        var disk = args.Option("--disk", "model");
-        var workDir = args.Option("--work-dir");
-        var showTree = args.Flag("--show-tree");
-        var file = args.Positional("scenario FILE");
-        args.End();
-        if (designName is null or "all")
+        ArgumentNullException.ThrowIfNull(context);
+        var file = new System.CommandLine.Argument<string>("FILE")
         {
-            throw new UsageException("--design takes one design: keep-going, partial-exit, target or target-incarnation");
+            Description = "a scenario (docs/scenario.md), a result file (--json of any command: choose its finding with --design and " +
+                "--property), or a .trace written by interleave (replayed with the options saved beside it)",
+        };
+        var design = CliOptions.Design(allowAll: false, "the agent design (taken from the file when it says which)");
+        var property = CliOptions.Text("--property", "P", "with a result file: the property whose finding to replay");
+        var disk = CliOptions.Choice("--disk", "model", ["model", "sim", "real"],
+            "model: the model only; sim: the model and the implementation in lockstep on simulated disks, compared after every line; " +
+            "real: as sim on the real disk in --work-dir DIR/a1, DIR/a2, ... (created if missing and left in place)");
+        var workDir = CliOptions.Text("--work-dir", "DIR", "where the real disk's agents work (with --disk real)");
+        var showTree = CliOptions.Flag("--show-tree", "with --disk sim or real: print each agent's directory tree and checkpoints after each line");
+        var json = CliOptions.Text("--json", "FILE", "also write the result document to FILE");
+        var command = new Command("replay", "Run a scenario on the reference model (or on the model and the implementation in lockstep), " +
+            "printing after each line what happened, the state of the master, the agent and its disk, and every property violated. " +
+            "Exit codes: 0 nothing violated and no divergence, 1 a property violated or a divergence, 2 bad usage or input.")
+        {
+            file, design, property, disk, workDir, showTree, json,
+        };
+        command.Validators.Add(r =>
+        {
+            var diskValue = CliOptions.Value(r, disk);
+            if (diskValue == "real" && !CliOptions.Given(r, workDir))
+            {
+                r.AddError("--disk real needs --work-dir DIR");
+            }
+            else if (diskValue != "real" && CliOptions.Given(r, workDir))
+            {
+                r.AddError("--work-dir applies to --disk real only");
+            }
+            else if (diskValue == "model" && CliOptions.Given(r, showTree))
+            {
+                r.AddError("--show-tree needs --disk sim or --disk real");
+            }
+        });
+        command.SetAction(parse => Run(
+            context,
+            parse.GetValue(file)!,
+            parse.GetValue(design) is [var d] ? d : null,
+            parse.GetValue(property),
+            parse.GetValue(disk)!,
+            parse.GetValue(workDir),
+            parse.GetValue(showTree),
+            parse.GetValue(json),
+            CliOptions.Record(parse)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string file, Design? design, string? property, string disk, string? workDir, bool showTree, string? json,
+        System.Text.Json.Nodes.JsonObject options)
+    {
+        if (json is not null)
+        {
+            CliFiles.CheckWritableFile(json, "--json");
         }
 
-        var design = Designs.Parse(designName);
         if (file.EndsWith(".trace", StringComparison.OrdinalIgnoreCase))
         {
-            return CoyoteTraceReplay.Run(file, design, stdout);
-        }
-
-        if (disk is not ("model" or "sim" or "real"))
-        {
-            throw new UsageException($"--disk takes model, sim or real, got '{disk}'");
-        }
-
-        if (disk == "real" && workDir is null)
-        {
-            throw new UsageException("--disk real needs --work-dir DIR");
-        }
-
-        if (disk != "real" && workDir is not null)
-        {
-            throw new UsageException("--work-dir applies to --disk real only");
-        }
-
-        if (disk == "model" && showTree)
-        {
-            throw new UsageException("--show-tree needs --disk sim or --disk real");
-        }
-
-        var scenario = LoadScenario(file, property);
-        if (disk != "model")
-        {
-            if (json is not null)
+            if (disk != "model" || property is not null)
             {
-                throw new UsageException("--json applies to --disk model only");
+                throw new UsageException("a Coyote trace replays on the implementation under Coyote: --disk and --property do not apply");
             }
 
-            return LockstepReplay.Run(design, scenario, file, disk == "real" ? workDir : null, showTree, stdout);
+            return CoyoteTraceReplay.Run(context, file, design, json);
         }
 
+        Scenario scenario;
+        if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            var finding = SelectFinding(file, design, property);
+            design = Designs.Parse(finding.Design);
+            if (finding.Files.FirstOrDefault(f => f.EndsWith(".trace", StringComparison.Ordinal)) is { } trace)
+            {
+                if (disk != "model")
+                {
+                    throw new UsageException($"the {finding.Design} finding in '{file}' is a Coyote schedule: --disk does not apply");
+                }
+
+                return CoyoteTraceReplay.Run(context, trace, design, json);
+            }
+
+            scenario = Scenario.Parse(string.Join('\n', finding.Steps), file);
+        }
+        else
+        {
+            if (property is not null)
+            {
+                throw new UsageException("--property applies to a result file (.json) only");
+            }
+
+            if (design is null)
+            {
+                throw new UsageException(CliOptions.DesignRequired(allowAll: false) + " (a scenario runs on the design you name)");
+            }
+
+            scenario = Scenario.Parse(CliFiles.ReadFile(file, "a scenario file"), file);
+        }
+
+        var replay = HarnessCommand.Line(["replay", CliFiles.Display(file), "--design", design.Value.Name(), .. property is null ? Array.Empty<string>() : ["--property", property], .. disk == "model" ? Array.Empty<string>() : ["--disk", disk], .. workDir is null ? Array.Empty<string>() : ["--work-dir", workDir]]);
+        var started = DateTimeOffset.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var findings = new List<Finding>();
+        int code;
+        if (disk != "model")
+        {
+            code = LockstepReplay.Run(design.Value, scenario, file, disk == "real" ? workDir : null, showTree, context.Out, out var report);
+            var steps = scenario.Commands.Select(c => c.ToString()).ToList();
+            if (report.Diverged)
+            {
+                findings.Add(new Finding
+                {
+                    Kind = FindingKind.Divergence, Design = design.Value.Name(), Checker = "replay",
+                    Properties = [.. report.ModelViolated.Union(report.ImplViolated).Select(p => p.Name())],
+                    Summary = $"the implementation diverges from the model after line {report.FirstDivergence!.Command.Line}",
+                    Steps = steps, Files = [CliFiles.Display(file)], Replay = replay,
+                });
+            }
+            else if (report.ModelViolated.Union(report.ImplViolated).ToList() is { Count: > 0 } violated)
+            {
+                findings.Add(new Finding
+                {
+                    Kind = FindingKind.Violation, Design = design.Value.Name(), Checker = "replay",
+                    Properties = [.. violated.Select(p => p.Name())],
+                    Summary = $"violated: {string.Join(", ", violated.Select(p => p.Name()))}",
+                    Steps = steps, Files = [CliFiles.Display(file)], Replay = replay,
+                });
+            }
+        }
+        else
+        {
+            var violated = RunOnModel(design.Value, scenario, file, context.Out);
+            if (violated.Count > 0)
+            {
+                findings.Add(new Finding
+                {
+                    Kind = FindingKind.Violation, Design = design.Value.Name(), Checker = "replay",
+                    Properties = [.. violated.Select(v => v.Property.Name()).Distinct()],
+                    Summary = "violated: " + string.Join(", ", violated.Select(v => $"{v.Property.Name()} (line {v.Line})")),
+                    Steps = [.. scenario.Commands.Select(c => c.ToString())], Files = [CliFiles.Display(file)], Replay = replay,
+                });
+            }
+
+            code = violated.Count == 0 ? Cli.Ok : Cli.Violated;
+        }
+
+        if (json is not null)
+        {
+            CliFiles.WriteResult(json, new HarnessResult
+            {
+                Command = "replay",
+                Designs = [design.Value.Name()],
+                Options = options,
+                StartedAt = started,
+                Seconds = clock.Elapsed.TotalSeconds,
+                ExitCode = code,
+                Coverage = [new Coverage { Checker = "replay", Design = design.Value.Name(), Sequences = 1, Lines = scenario.Commands.Count, Seconds = clock.Elapsed.TotalSeconds }],
+                Findings = findings,
+            });
+        }
+
+        return code;
+    }
+
+    private static List<(int Line, PropertyId Property)> RunOnModel(Design design, Scenario scenario, string file, TextWriter stdout)
+    {
         var runner = new ModelRunner(design, scenario);
         var violated = new List<(int Line, PropertyId Property)>();
         stdout.WriteLine($"replay {file} on {design.Name()}");
@@ -121,66 +210,32 @@ public static class ReplayCommand
             ? "no property violated"
             : "violated: " + string.Join(", ", violated.Select(v => $"{v.Property.Name()} (line {v.Line})")));
         stdout.WriteLine($"converged at the end: {(converged ? "yes" : "no")}");
-        if (json is not null)
-        {
-            var doc = new
-            {
-                command = "replay",
-                design = design.Name(),
-                options = new { file },
-                violations = violated.Select(v => new { property = v.Property.Name(), line = v.Line }),
-                converged,
-            };
-            Cli.WriteFile(json, JsonSerializer.Serialize(doc, Cli.Json) + "\n");
-        }
-
-        return violated.Count == 0 ? Cli.Ok : Cli.Violated;
+        return violated;
     }
 
-    /// <summary>Loads a scenario file, or the steps of a violation in a JSON report.</summary>
-    public static Scenario LoadScenario(string file, string? property)
+    /// <summary>
+    /// The finding of a result file that <paramref name="design"/> and <paramref name="property"/> pick. When they pick none or
+    /// more than one, the error lists every finding the file holds.
+    /// </summary>
+    public static Finding SelectFinding(string file, Design? design, string? property)
     {
-        var text = Cli.ReadFile(file);
-        if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        var result = HarnessResult.Parse(CliFiles.ReadFile(file, "a result file (.json)"), file);
+        var replayable = result.Findings.Where(f => f.Steps.Count > 0 || f.Files.Any(p => p.EndsWith(".trace", StringComparison.Ordinal))).ToList();
+        var picked = replayable
+            .Where(f => design is null || f.Design == design.Value.Name())
+            .Where(f => property is null || f.Properties.Contains(property))
+            .ToList();
+        if (picked.Count == 1)
         {
-            if (property is not null)
-            {
-                throw new UsageException("--property applies to a JSON report only");
-            }
-
-            return Scenario.Parse(text, file);
+            return picked[0];
         }
 
-        try
-        {
-            using var doc = JsonDocument.Parse(text);
-            if (!doc.RootElement.TryGetProperty("violations", out var violations) || violations.ValueKind != JsonValueKind.Array)
-            {
-                throw new ScenarioException(file, 0, "a JSON report needs a 'violations' array");
-            }
-
-            foreach (var v in violations.EnumerateArray())
-            {
-                var name = v.TryGetProperty("property", out var p) ? p.GetString() : null;
-                if (property is null || name == property)
-                {
-                    if (!v.TryGetProperty("steps", out var steps) || steps.ValueKind != JsonValueKind.Array)
-                    {
-                        throw new ScenarioException(file, 0, "a violation needs a 'steps' array of scenario lines");
-                    }
-
-                    var lines = steps.EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String
-                        ? s.GetString()
-                        : throw new ScenarioException(file, 0, "every step must be a scenario line (a string)"));
-                    return Scenario.Parse(string.Join('\n', lines), file);
-                }
-            }
-
-            throw new ScenarioException(file, 0, property is null ? "the report has no violation" : $"the report has no violation of {property}");
-        }
-        catch (JsonException e)
-        {
-            throw new ScenarioException(file, 0, $"not valid JSON: {e.Message}");
-        }
+        var held = replayable.Count == 0
+            ? "it holds no replayable finding"
+            : "it holds: " + string.Join(", ", replayable.Select(f => $"--design {f.Design} --property {(f.Properties.Count > 0 ? string.Join(",", f.Properties) : f.Kind.ToString().ToLowerInvariant())}"));
+        var asked = string.Join(' ', new[] { design is null ? null : $"--design {design.Value.Name()}", property is null ? null : $"--property {property}" }.Where(s => s is not null));
+        throw new UsageException(picked.Count == 0
+            ? $"'{file}' holds no finding{(asked.Length > 0 ? " for " + asked : string.Empty)}; {held}"
+            : $"'{file}' holds {picked.Count} findings{(asked.Length > 0 ? " for " + asked : string.Empty)}: choose one with --design and --property; {held}");
     }
 }

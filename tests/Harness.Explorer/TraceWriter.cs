@@ -11,7 +11,7 @@ public static class TraceWriter
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(v);
         var lines = v.Steps.Sum(s => s.Lines.Count);
-        w.WriteLine($"{design.Name()}: {v.Property.Name()} violated, shortest trace {v.Steps.Count} step(s) ({lines} scenario lines: a fault armed at an I/O step is a line of its own):");
+        w.WriteLine($"{design.Name()}: {v.Property.Name()} violated, shortest trace {Plural.Of(v.Steps.Count, "step", "steps")} ({Plural.Of(lines, "scenario line", "scenario lines")}: a fault armed at an I/O step is a line of its own):");
         var number = 0;
         foreach (var step in v.Steps)
         {

@@ -46,10 +46,16 @@ public static class ConformReport
         }
 
         sb.Append(result.Passed
-            ? "\nthe implementation matches the model and no property is violated\n"
-            : $"\n{result.Divergences.Count} divergence(s), {result.Violations.Count} violated propert(ies)\n");
+            ? result.Complete ? "\nthe implementation matches the model and no property is violated\n" : "\nso far the implementation matches the model and no property is violated\n"
+            : $"\n{Count(result.Divergences.Count, "divergence", "divergences")}, {Count(result.Violations.Count, "violated property", "violated properties")}\n");
+        if (!result.Complete)
+        {
+            sb.Append("interrupted: the search stopped before it ran every scenario, and its findings are not shrunk\n");
+        }
         return sb.ToString();
     }
+
+    private static string Count(int n, string one, string many) => string.Create(CultureInfo.InvariantCulture, $"{n} {(n == 1 ? one : many)}");
 
     /// <summary>One finding: what went wrong, the minimal scenario, and for a divergence both sides at its first line.</summary>
     public static string Describe(Finding finding)

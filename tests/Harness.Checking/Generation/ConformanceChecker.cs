@@ -43,6 +43,9 @@ public sealed record ConformOptions
 
     /// <summary>The implementation's agent: the correct one, or a deliberately wrong one (the harness's own tests).</summary>
     public AgentMutant Mutant { get; init; } = AgentMutant.None;
+
+    /// <summary>Stops the search between scenarios when cancelled (Ctrl-C); the result then says it is incomplete.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>Whether a finding is a bug of one side or a property both sides break.</summary>
@@ -76,6 +79,9 @@ public sealed record ConformResult(
     IReadOnlyList<Finding> Violations,
     int ExhaustiveSequences)
 {
+    /// <summary>False when the search was cancelled before it ran every scenario (and its findings were then not shrunk).</summary>
+    public bool Complete { get; init; } = true;
+
     /// <summary>True when the implementation matched the model everywhere and no property was violated.</summary>
     public bool Passed => Divergences.Count == 0 && Violations.Count == 0;
 
@@ -111,25 +117,32 @@ public static class ConformanceChecker
             : [];
         var hits = WindowClassifier.All.ToDictionary(w => w, _ => 0);
         var inputs = InputKinds.All.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
-        foreach (var (scenario, _) in scenarios)
-        {
-            foreach (var w in WindowClassifier.Classify(scenario))
-            {
-                hits[w]++;
-            }
-
-            foreach (var k in InputKinds.Classify(options.Design, scenario))
-            {
-                inputs[k]++;
-            }
-        }
 
         long lines = 0;
+        var ran = 0;
         (Scenario Scenario, string Origin, LockstepReport Report, string Summary)? divergence = null;
         var violations = new Dictionary<PropertyId, (Scenario Scenario, string Origin)>();
         foreach (var (scenario, origin) in scenarios.Concat(exhaustive.Select((s, i) => (s, $"exhaustive sequence {i + 1}"))))
         {
+            if (options.Cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+
             var report = RunLockstep(options, scenario, narrate: false);
+            if (++ran <= scenarios.Count)
+            {
+                foreach (var w in WindowClassifier.Classify(scenario))
+                {
+                    hits[w]++;
+                }
+
+                foreach (var k in InputKinds.Classify(options.Design, scenario))
+                {
+                    inputs[k]++;
+                }
+            }
+
             lines += report.Lines.Count;
             var (why, shared) = Judge(report);
             if (why is not null)
@@ -147,7 +160,7 @@ public static class ConformanceChecker
         var divergences = new List<Finding>();
         if (divergence is { } d)
         {
-            var minimal = options.Shrink
+            var minimal = options.Shrink && !options.Cancellation.IsCancellationRequested
                 ? ScenarioShrinker.Shrink(options.Design, d.Scenario, c => Judge(RunLockstep(options, c, narrate: false)).Divergence is not null)
                 : d.Scenario;
             var report = RunLockstep(options, minimal);
@@ -158,7 +171,7 @@ public static class ConformanceChecker
         var found = new List<Finding>();
         foreach (var (property, (scenario, origin)) in violations.OrderBy(v => v.Key))
         {
-            var minimal = options.Shrink
+            var minimal = options.Shrink && !options.Cancellation.IsCancellationRequested
                 ? ScenarioShrinker.Shrink(options.Design, scenario, c => Judge(RunLockstep(options, c, narrate: false)) is { Divergence: null } j && j.Shared.Contains(property))
                 : scenario;
             var report = RunLockstep(options, minimal);
@@ -166,8 +179,10 @@ public static class ConformanceChecker
                 scenario.Commands.Count, report, origin));
         }
 
-        return new ConformResult(options, scenarios.Count, lines, watch.Elapsed.TotalSeconds, hits, divergences, found, exhaustive.Count)
+        var complete = ran == scenarios.Count + exhaustive.Count;
+        return new ConformResult(options, Math.Min(ran, scenarios.Count), lines, watch.Elapsed.TotalSeconds, hits, divergences, found, Math.Max(0, ran - scenarios.Count))
         {
+            Complete = complete,
             InputKindHits = inputs,
         };
     }

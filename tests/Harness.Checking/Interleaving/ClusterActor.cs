@@ -50,7 +50,9 @@ public abstract class ClusterActor : Actor
     {
         if (Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
         {
-            Monitor<ConvergenceMonitor>(new ClusterChanged(Cluster.ConvergenceProblem()));
+            var problem = Cluster.ConvergenceProblem();
+            Cluster.Options.ConvergenceProblems?.Add(problem);
+            Monitor<ConvergenceMonitor>(new ClusterChanged(problem));
         }
     }
 }

@@ -51,6 +51,9 @@ public sealed record ExplorationSettings
     /// </summary>
     public int Parallel { get; init; } = 1;
 
+    /// <summary>Stops every engine when cancelled (Ctrl-C); the result then holds the executions run so far.</summary>
+    public CancellationToken Cancellation { get; init; }
+
     /// <summary>Parses a strategy name; throws <see cref="FormatException"/> listing the valid names otherwise.</summary>
     public static InterleavingStrategy ParseStrategy(string name) => name switch
     {
@@ -75,6 +78,7 @@ public sealed record ExplorationSettings
 /// <param name="Trace">Coyote's reproducible trace of the bug, or null.</param>
 /// <param name="ReportFiles">The reports written (.txt, .trace, .dgml), if an output directory was given.</param>
 /// <param name="SchedulingSteps">Coyote's scheduling steps over all executions (scheduling decisions and controlled choices).</param>
+/// <param name="ReportError">Why the reports could not be written (a read-only or full output directory), or null.</param>
 public sealed record InterleavingResult(
     bool BugFound,
     string? BugText,
@@ -83,7 +87,8 @@ public sealed record InterleavingResult(
     TimeSpan Elapsed,
     string? Trace,
     IReadOnlyList<string> ReportFiles,
-    long SchedulingSteps = 0);
+    long SchedulingSteps = 0,
+    string? ReportError = null);
 
 /// <summary>Runs the cluster of <see cref="ClusterTest"/> under Coyote's <see cref="TestingEngine"/>.</summary>
 public static class InterleavingExplorer
@@ -111,6 +116,14 @@ public static class InterleavingExplorer
             lanes[k] = new Lane(options, settings, SpreadSeed(settings.Seed, k), share);
         }
 
+        // Cancellation stops the engines where they are: Run returns with the executions so far.
+        using var stop = settings.Cancellation.Register(() =>
+        {
+            foreach (var lane in lanes)
+            {
+                lane.Stop();
+            }
+        });
         try
         {
             if (count == 1)
@@ -131,8 +144,8 @@ public static class InterleavingExplorer
                 return new InterleavingResult(false, null, null, iterations, clock.Elapsed, null, [], steps);
             }
 
-            var files = EmitReports(winner.BugEngine!, outputDirectory, name);
-            return new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, winner.BugEngine!.ReproducibleTrace, files, steps);
+            var (files, error) = EmitReports(winner.BugEngine!, outputDirectory, name);
+            return new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, winner.BugEngine!.ReproducibleTrace, files, steps, error);
         }
         finally
         {
@@ -233,32 +246,43 @@ public static class InterleavingExplorer
         var bug = FirstBug(engine.TestReport);
         return bug is null
             ? new InterleavingResult(false, null, null, iterations.Count, clock.Elapsed, null, [], StepsOf(engine.TestReport))
-            : new InterleavingResult(true, bug, ClusterProperties.PropertyOf(bug), iterations.Count, clock.Elapsed, engine.ReproducibleTrace, EmitReports(engine, outputDirectory, name), StepsOf(engine.TestReport));
+            : Found(bug, iterations.Count, clock.Elapsed, engine, EmitReports(engine, outputDirectory, name));
     }
+
+    private static InterleavingResult Found(string bug, int iterations, TimeSpan elapsed, TestingEngine engine, (List<string> Files, string? Error) reports) =>
+        new(true, bug, ClusterProperties.PropertyOf(bug), iterations, elapsed, engine.ReproducibleTrace, reports.Files, StepsOf(engine.TestReport), reports.Error);
 
     private static string? FirstBug(TestReport report) => report.NumOfFoundBugs > 0 ? report.BugReports.FirstOrDefault() ?? "unknown bug" : null;
 
-    // Coyote's reports of the bug an engine found (.txt, .trace, .trace.dgml), when there is a directory for them.
-    private static List<string> EmitReports(TestingEngine engine, string? outputDirectory, string name)
+    // Coyote's reports of the bug an engine found (.txt, .trace, .trace.dgml), when there is a directory for them. A failure
+    // to write them is returned, not thrown: the bug was found and must still be reported.
+    private static (List<string> Files, string? Error) EmitReports(TestingEngine engine, string? outputDirectory, string name)
     {
         var files = new List<string>();
         if (outputDirectory is not null)
         {
-            Directory.CreateDirectory(outputDirectory);
-            if (engine.TryEmitReports(outputDirectory, name, out var written))
+            try
             {
-                files.AddRange(written);
+                Directory.CreateDirectory(outputDirectory);
+                if (engine.TryEmitReports(outputDirectory, name, out var written))
+                {
+                    files.AddRange(written);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return (files, e.Message);
             }
         }
 
-        return files;
+        return (files, null);
     }
 
     /// <summary>The command that replays a trace saved at <paramref name="tracePath"/>.</summary>
     public static string ReplayCommand(InterleavingOptions options, string tracePath)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return $"harness interleave {options.ToArguments()} --replay {tracePath}";
+        return Results.HarnessCommand.Line([.. ("interleave " + options.ToArguments()).Split(' '), "--replay", tracePath]);
     }
 
     private static TestingEngine CreateEngine(InterleavingOptions options, Configuration configuration, out Counter iterations)
@@ -278,11 +302,32 @@ public static class InterleavingExplorer
         ArgumentNullException.ThrowIfNull(result);
         var rate = result.Elapsed > TimeSpan.Zero ? result.Iterations / result.Elapsed.TotalSeconds : 0;
         var steps = result.Iterations > 0 ? (double)result.SchedulingSteps / result.Iterations : 0;
-        var pace = string.Create(CultureInfo.InvariantCulture, $"{rate:F0} executions/s, {steps:F0} scheduling steps each");
+        var pace = string.Create(CultureInfo.InvariantCulture, $"{rate:F1} per second, {steps:F0} scheduling steps each");
         return result.BugFound
-            ? string.Create(CultureInfo.InvariantCulture, $"bug found after {result.Iterations} execution(s) in {result.Elapsed.TotalSeconds:F2}s ({pace}): {result.BugText}")
-            : string.Create(CultureInfo.InvariantCulture, $"no bug in {result.Iterations} execution(s) in {result.Elapsed.TotalSeconds:F2}s ({pace})");
+            ? string.Create(CultureInfo.InvariantCulture, $"bug found after {Executions(result.Iterations)} in {result.Elapsed.TotalSeconds:F2}s ({pace}): {result.BugText}")
+            : string.Create(CultureInfo.InvariantCulture, $"no bug in {Executions(result.Iterations)} in {result.Elapsed.TotalSeconds:F2}s ({pace})");
     }
+
+    /// <summary>
+    /// The bug in the project's words: Coyote reports a liveness bug as its monitor's hot state, which says neither the
+    /// property nor what was wrong; <paramref name="lastProblem"/> (from <see cref="InterleavingOptions.ConvergenceProblems"/>)
+    /// says what never converged.
+    /// </summary>
+    public static string BugInWords(string bugText, string? lastProblem)
+    {
+        ArgumentNullException.ThrowIfNull(bugText);
+        var prefix = ClusterProperties.Convergence + ": ";
+        if (lastProblem is not null && lastProblem.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            lastProblem = lastProblem[prefix.Length..];
+        }
+
+        return ClusterProperties.PropertyOf(bugText) == ClusterProperties.Convergence
+            ? $"{ClusterProperties.Convergence} violated: the cluster never converged once faults and operations stopped: {lastProblem ?? "(the replay recorded no problem)"}"
+            : bugText;
+    }
+
+    private static string Executions(int n) => n == 1 ? "1 execution" : string.Create(CultureInfo.InvariantCulture, $"{n} executions");
 
     private sealed class Counter
     {
@@ -338,7 +383,12 @@ public static class InterleavingExplorer
                     }
                 }
 
-                var configuration = portfolio
+                if (settings.Cancellation.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var configuration = portfolio
                     ? Configure(settings, PortfolioStrategies[round % PortfolioStrategies.Length], unchecked(seed + (uint)round), budget, null)
                     : Configure(settings, settings.Strategy, seed, budget, settings.Time);
                 var engine = CreateEngine(options, configuration, out var counter);

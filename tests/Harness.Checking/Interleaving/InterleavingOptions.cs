@@ -36,6 +36,12 @@ public sealed record InterleavingOptions
     /// </summary>
     public IList<string>? Narration { get; init; }
 
+    /// <summary>
+    /// Where the actors record, after every handler, why the cluster has not converged (null once it has). Set with
+    /// <see cref="Narration"/> when replaying one schedule, so a convergence bug can say what never converged.
+    /// </summary>
+    public IList<string?>? ConvergenceProblems { get; init; }
+
     /// <summary>The options as command-line arguments of <c>harness interleave</c>.</summary>
     public string ToArguments() => string.Create(
         CultureInfo.InvariantCulture,

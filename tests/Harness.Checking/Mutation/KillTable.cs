@@ -78,54 +78,80 @@ public static class KillTable
     }
 
     /// <summary>
-    /// The run as a result document: one verdict per mutant and checker (property <c>mutant:ID</c>, violated = killed, holds =
-    /// survived), one coverage entry per checker with the mutants it judged.
+    /// The run as a result document: one coverage entry per checker and design with how many mutants it killed, left alive,
+    /// ran out of budget on, or could not judge (in <c>windows</c>, the document's map of counts); one finding per kill
+    /// (the mutant, what it stands for, the checker's first words about it); the survivors' ids under
+    /// <c>options.survivors</c>. The Markdown table is the same data laid out for a person.
     /// </summary>
-    public static HarnessResult Result(MutationReport report)
+    public static HarnessResult Result(MutationReport report, JsonObject? options = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         var o = report.Options;
-        var verdicts = new List<Verdict>();
-        foreach (var r in report.Results)
+        var coverage = new List<Coverage>();
+        foreach (var checker in report.Checkers)
         {
-            foreach (var run in r.Runs)
+            foreach (var design in report.Results.Select(r => Design(r.Mutant)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
             {
-                verdicts.Add(new Verdict(r.Mutant.Designs.Count > 0 ? r.Mutant.Designs[0] : "", "mutant:" + r.Mutant.Id, run.Checker, run.Outcome switch
+                var runs = report.Results.Where(r => Design(r.Mutant) == design).SelectMany(r => r.Runs).Where(x => x.Checker == checker).ToList();
+                coverage.Add(new Coverage
                 {
-                    KillOutcome.Killed => VerdictValue.Violated,
-                    KillOutcome.Survived => VerdictValue.Holds,
-                    KillOutcome.OutOfBudget => VerdictValue.HoldsSoFar,
-                    _ => VerdictValue.NotChecked,
-                }));
+                    Checker = checker,
+                    Design = design,
+                    Bound = Invariant($"--budget {o.Budget.TotalSeconds:0}s --sequences {o.Sequences} --executions {o.Executions}"),
+                    Sequences = runs.Count(x => x.Outcome is KillOutcome.Killed or KillOutcome.Survived or KillOutcome.OutOfBudget),
+                    Windows = new Dictionary<string, long>(StringComparer.Ordinal)
+                    {
+                        ["killed"] = runs.Count(x => x.Outcome == KillOutcome.Killed),
+                        ["survived"] = runs.Count(x => x.Outcome == KillOutcome.Survived),
+                        ["out-of-budget"] = runs.Count(x => x.Outcome == KillOutcome.OutOfBudget),
+                        ["not-applicable"] = runs.Count(x => x.Outcome is KillOutcome.NotApplicable or KillOutcome.NotBuilt),
+                    },
+                    Seconds = runs.Sum(x => x.Seconds),
+                });
             }
         }
 
-        var coverage = report.Checkers.Select(c => new Coverage
+        var findings = new List<Finding>();
+        foreach (var r in report.Results)
         {
-            Checker = c,
-            Design = "all",
-            Sequences = report.Results.Count(r => r.Runs.Any(x => x.Checker == c && x.Outcome is KillOutcome.Killed or KillOutcome.Survived or KillOutcome.OutOfBudget)),
-            Seconds = report.Results.SelectMany(r => r.Runs).Where(x => x.Checker == c).Sum(x => x.Seconds),
-        }).ToList();
+            foreach (var run in r.Runs.Where(x => x.Outcome == KillOutcome.Killed))
+            {
+                findings.Add(new Finding
+                {
+                    Kind = run.Checker.StartsWith("conform", StringComparison.Ordinal) ? FindingKind.Divergence : FindingKind.Violation,
+                    Design = Design(r.Mutant),
+                    Checker = run.Checker,
+                    Summary = Invariant($"mutant {r.Mutant.Id} killed in {run.Seconds:0.0} s: {run.Detail}"),
+                    Steps = [r.Mutant.Id, r.Mutant.Bug],
+                    Files = [Path.Combine("mutants", r.Mutant.Patch)],
+                });
+            }
+        }
+
+        var recorded = options ?? new JsonObject
+        {
+            ["budget"] = Invariant($"{o.Budget.TotalSeconds:0}s"),
+            ["sequences"] = o.Sequences,
+            ["executions"] = o.Executions,
+            ["only"] = o.Only,
+            ["checkers"] = string.Join(',', report.Checkers),
+        };
+        recorded["survivors"] = new JsonArray([.. report.Results.Where(r => !r.KilledGeneratively).Select(r => (JsonNode?)JsonValue.Create(r.Mutant.Id))]);
         return new HarnessResult
         {
             Command = "mutants",
-            Designs = [.. report.Results.SelectMany(r => r.Mutant.Designs).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
-            Options = new JsonObject
-            {
-                ["budget"] = Invariant($"{o.Budget.TotalSeconds:0}s"),
-                ["sequences"] = o.Sequences,
-                ["executions"] = o.Executions,
-                ["only"] = o.Only,
-                ["checkers"] = string.Join(',', report.Checkers),
-            },
+            Designs = [.. report.Results.Select(r => Design(r.Mutant)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)],
+            Options = recorded,
             StartedAt = report.StartedAt,
             Seconds = report.Seconds,
             ExitCode = report.Passed ? 0 : 1,
             Coverage = coverage,
-            Verdicts = verdicts,
+            Findings = findings,
         };
     }
+
+    // The design a mutant is judged on first: its row's design in the result document.
+    private static string Design(Mutant mutant) => mutant.Designs.Count > 0 ? mutant.Designs[0] : "target-incarnation";
 
     private static string Percent(int part, int whole) => whole == 0 ? "-" : Invariant($"{100.0 * part / whole:0} %");
 

@@ -23,7 +23,7 @@ public sealed class CliTests : IDisposable
         {
             var help = Run(command, "--help");
             Assert.Equal(0, help.Code);
-            Assert.StartsWith($"usage: harness {command} ", help.Out, StringComparison.Ordinal);
+            Assert.Contains($"Usage:\n  ./harness {command} ", help.Out.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         }
     }
 
@@ -48,7 +48,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void ModelCheck_TargetIncarnation_HoldsAndExitsZero()
     {
-        var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "3");
+        var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "3", "--out", _dir);
 
         Assert.Equal(0, code);
         Assert.Contains("| target-incarnation | holds", output, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void ModelCheck_Progress_PrintsOneLinePerLevel()
     {
-        var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "2", "--progress");
+        var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "2", "--progress", "--out", _dir);
 
         Assert.Equal(0, code);
         Assert.Contains("target-incarnation: depth 1,", output, StringComparison.Ordinal);
@@ -68,13 +68,13 @@ public sealed class CliTests : IDisposable
     public void ModelCheck_Json_StepsReplayToTheSameViolation()
     {
         var json = Path.Combine(_dir, "out.json");
-        var (code, _, _) = Run("model-check", "--design", "keep-going", "--crashes", "0", "--power-losses", "0", "--link-breaks", "0", "--json", json);
+        var (code, _, _) = Run("model-check", "--design", "keep-going", "--crashes", "0", "--power-losses", "0", "--link-breaks", "0", "--json", json, "--out", _dir);
 
         Assert.Equal(1, code);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         Assert.Equal("model-check", doc.RootElement.GetProperty("command").GetString());
-        var first = doc.RootElement.GetProperty("violations")[0];
-        Assert.Equal("fresh-volume", first.GetProperty("property").GetString());
+        var first = doc.RootElement.GetProperty("findings")[0];
+        Assert.Equal("fresh-volume", first.GetProperty("properties")[0].GetString());
 
         var (replayCode, replayOut, _) = Run("replay", json, "--design", "keep-going", "--property", "fresh-volume");
         Assert.Equal(1, replayCode);

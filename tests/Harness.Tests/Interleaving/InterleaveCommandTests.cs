@@ -34,12 +34,12 @@ public sealed class InterleaveCommandTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Contains("fresh-volume violated", output, StringComparison.Ordinal);
-        Assert.Contains("replay with: harness interleave --design keep-going", output, StringComparison.Ordinal);
+        Assert.Contains("replay with: ./harness interleave --design keep-going", output, StringComparison.Ordinal);
         Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.trace"));
         Assert.NotEmpty(Directory.GetFiles(outputDirectory, "*.dgml"));
         var report = File.ReadAllText(json);
-        Assert.Contains("\"bugFound\": true", report, StringComparison.Ordinal);
-        Assert.Contains("\"engines\": 1", report, StringComparison.Ordinal);
+        Assert.Contains("\"kind\": \"violation\"", report, StringComparison.Ordinal);
+        Assert.Contains("\"parallel\": 1", report, StringComparison.Ordinal);
         Assert.DoesNotContain("\"schedulingSteps\": 0,", report, StringComparison.Ordinal);
     }
 
@@ -75,7 +75,7 @@ public sealed class InterleaveCommandTests : IDisposable
         var (code, output, _) = Run("interleave", "--design", "target-incarnation", "--faults", "none", "--iterations", "20", "--out", outputDirectory);
 
         Assert.Equal(0, code);
-        Assert.Contains("no bug in 20 execution(s)", output, StringComparison.Ordinal);
+        Assert.Contains("no bug in 20 executions", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,6 +87,6 @@ public sealed class InterleaveCommandTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.Contains("--seed 4294967295", output, StringComparison.Ordinal);
-        Assert.Contains("no bug in 6 execution(s)", output, StringComparison.Ordinal);
+        Assert.Contains("no bug in 6 executions", output, StringComparison.Ordinal);
     }
 }
