@@ -30,17 +30,17 @@ public abstract class FileSystemDecorator(IFileSystem inner) : IFileSystem
     public virtual void FsyncDirectory(string path) => Inner.FsyncDirectory(path);
 
     /// <inheritdoc/>
-    public bool FileExists(string path) => Inner.FileExists(path);
+    public virtual bool FileExists(string path) => Inner.FileExists(path);
 
     /// <inheritdoc/>
-    public bool DirectoryExists(string path) => Inner.DirectoryExists(path);
+    public virtual bool DirectoryExists(string path) => Inner.DirectoryExists(path);
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ListDirectories(string path) => Inner.ListDirectories(path);
+    public virtual IReadOnlyList<string> ListDirectories(string path) => Inner.ListDirectories(path);
 
     /// <inheritdoc/>
-    public IReadOnlyList<string> ListFiles(string path) => Inner.ListFiles(path);
+    public virtual IReadOnlyList<string> ListFiles(string path) => Inner.ListFiles(path);
 
     /// <inheritdoc/>
-    public byte[] ReadFile(string path) => Inner.ReadFile(path);
+    public virtual byte[] ReadFile(string path) => Inner.ReadFile(path);
 }

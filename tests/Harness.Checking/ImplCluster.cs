@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using Harness.Checking.Mutation;
 using Harness.Impl.Agents;
 using Harness.Impl.Masters;
 using Harness.Impl.Messaging;
@@ -29,14 +30,11 @@ public sealed record ImplOptions
     /// <summary>For <see cref="DiskKind.Real"/>: the directory that holds one work directory per agent (created if missing).</summary>
     public string? WorkDirectory { get; init; }
 
-    /// <summary>Test-only: the agents' disks pretend to remove volume directories and keep them, a wrong behaviour the harness must catch.</summary>
-    public bool SkipVolumeRemoval { get; init; }
-
     /// <summary>Whether each step's events are written out (off for bulk runs, where only the verdicts matter).</summary>
     public bool Narrate { get; init; } = true;
 
-    /// <summary>Test-only: deliberate mistakes every agent is started with, which the harness must catch (null: none).</summary>
-    public AgentFaultsForTesting? AgentFaults { get; init; }
+    /// <summary>The agent every scenario agent runs: the correct one, or a deliberately wrong one the harness must catch.</summary>
+    public AgentMutant Mutant { get; init; } = AgentMutant.None;
 }
 
 /// <summary>A property the harness found violated by looking at the implementation alone.</summary>
@@ -51,13 +49,14 @@ public sealed class ImplAgent
 {
     private readonly RetargetableFileSystem disk;
 
-    internal ImplAgent(string name, IFileSystem disk, SimulatedFileSystem? simulated, bool skipRemoval)
+    internal ImplAgent(string name, IFileSystem disk, SimulatedFileSystem? simulated, AgentDesign design, AgentMutant mutant)
     {
         Name = name;
         this.disk = new RetargetableFileSystem(disk);
         Simulated = simulated;
-        Faults = new FaultInjectingFileSystem(skipRemoval ? new VolumeRemovalSkippingFileSystem(this.disk) : this.disk);
+        Faults = new FaultInjectingFileSystem(mutant.WrapDisk(this.disk));
         Steps = new LogicalStepFileSystem(Faults) { WritebackNow = simulated is null ? null : simulated.Writeback };
+        AgentIo = mutant.WrapAgentIo(design, Steps);
     }
 
     /// <summary>The agent's id at the master: <c>a1</c>, <c>a2</c>, ...</summary>
@@ -81,6 +80,9 @@ public sealed class ImplAgent
     /// <summary>The process status as the driver tracks it.</summary>
     public AgentStatus Status { get; internal set; }
 
+    /// <summary>The file system the agent process issues its I/O to: the step observer, or a mutant's wrapper of it.</summary>
+    public IFileSystem AgentIo { get; }
+
     internal LogicalStepFileSystem Steps { get; }
 }
 
@@ -96,7 +98,8 @@ public sealed class ImplCluster
 {
     private readonly Scenario scenario;
     private readonly bool agentIncarnations;
-    private readonly AgentFaultsForTesting? agentFaults;
+    private readonly AgentMutant mutant;
+    private readonly List<ImplViolation> startViolations = [];
     private readonly ImplOptions options;
 
     // The master's (or for send-agent the agent's) refusal of the last line that was not an expectation, for 'expect rejected'.
@@ -109,7 +112,7 @@ public sealed class ImplCluster
         options ??= new ImplOptions();
         this.options = options;
         this.scenario = scenario;
-        agentFaults = options.AgentFaults;
+        mutant = options.Mutant;
         Design = design;
         AgentDesign = design.ToAgentDesign();
         agentIncarnations = design.UsesIncarnations();
@@ -138,7 +141,7 @@ public sealed class ImplCluster
                 disk = simulated = new SimulatedFileSystem();
             }
 
-            var agent = new ImplAgent(name, disk, simulated, options.SkipVolumeRemoval);
+            var agent = new ImplAgent(name, disk, simulated, AgentDesign, mutant);
             agent.Steps.MasterIncarnation = (role, id) => Master.IncarnationOf(name, role, id);
             Master.AddAgent(name, ModelRunner.ScenarioCapacity);
             agents.Add(agent);
@@ -186,7 +189,7 @@ public sealed class ImplCluster
         {
             try
             {
-                agent.Process = Agent.Start(AgentDesign, agent.Steps, agentFaults);
+                agent.Process = mutant.Start(AgentDesign, agent.AgentIo);
             }
             catch (CorruptCheckpointException e)
             {
@@ -198,17 +201,21 @@ public sealed class ImplCluster
                 events.Add($"{agent.Name}: {warning}");
             }
 
+            CheckRecoveredBeforeRegistering(agent, startViolations);
             Master.Register(agent.Name, agent.Process.Resources);
             agent.Status = AgentStatus.Connected;
             events.Add($"{agent.Name} starts with {SetText.Of(agent.Process.Resources, agentIncarnations)} and registers");
             if (!Recovered && Transport.TryDeliverNext(agent.Name, out var first))
             {
-                agent.Process.Handle(first);
+                mutant.Handle(agent, first);
             }
         }
 
         return events;
     }
+
+    /// <summary>What the implementation's own checks found while <see cref="Start"/> ran (at the first registrations).</summary>
+    public IReadOnlyList<ImplViolation> StartViolations => startViolations;
 
     /// <summary>Runs one scenario line; a line that cannot happen now throws <see cref="ScenarioException"/>.</summary>
     public ImplStep Execute(ScenarioCommand command)
@@ -511,13 +518,13 @@ public sealed class ImplCluster
         {
             if (command.SendsTask)
             {
-                var reply = agent.Process!.RunTask(command.Role!, command.Id!, 1);
+                var reply = (TaskReply)mutant.Handle(agent, new RunTaskMessage(command.Role!, command.Id!, 1));
                 refusal = reply.Outcome == TaskOutcome.Rejected ? reply.Error : null;
             }
             else
             {
                 var sent = agent.Process!.Resources.WithVolume(new Volume(command.Role!, command.Id!, command.Size, agentIncarnations ? 1 : 0));
-                var reply = agent.Process.CheckpointResources(sent);
+                var reply = (CheckpointReply)mutant.Handle(agent, new CheckpointResourcesMessage(sent));
                 refusal = reply.Outcome == CheckpointOutcome.Rejected ? reply.Error : null;
             }
         }
@@ -631,7 +638,7 @@ public sealed class ImplCluster
             throw Error(command, $"'{command}' cannot happen now: {launched.Error}");
         }
 
-        var reply = (TaskReply)agent.Process!.Handle(message);
+        var reply = (TaskReply)mutant.Handle(agent, message);
         if (reply.Outcome == TaskOutcome.FailedToStart)
         {
             throw Error(command, $"'{command}' cannot happen now: task fails to start: {reply.Error}");
@@ -667,7 +674,7 @@ public sealed class ImplCluster
         ScenarioCommand? fired;
         try
         {
-            var reply = (CheckpointReply)agent.Process.Handle(message);
+            var reply = (CheckpointReply)mutant.Handle(agent, message);
             events?.Add($"impl: agent replies {reply.Outcome}{(reply.Error is null ? "" : ": " + reply.Error)}");
             fired = agent.Steps.Finish();
         }
@@ -709,7 +716,7 @@ public sealed class ImplCluster
         ScenarioCommand? fired;
         try
         {
-            agent.Process = Agent.Start(AgentDesign, agent.Steps, agentFaults);
+            agent.Process = mutant.Start(AgentDesign, agent.AgentIo);
             fired = agent.Steps.Finish();
             foreach (var warning in agent.Process.RecoveryWarnings)
             {
@@ -747,7 +754,19 @@ public sealed class ImplCluster
 
     private void Register(ImplAgent agent, List<string>? events, List<ImplViolation> violations)
     {
-        // recover-before-register, from the disk alone: the directories are the committed volumes and no target is pending.
+        CheckRecoveredBeforeRegistering(agent, violations);
+        Master.Register(agent.Name, agent.Process!.Resources);
+        agent.Status = AgentStatus.Connected;
+        events?.Add($"impl: agent registers with {SetText.Of(agent.Process.Resources, agentIncarnations)}; master sends {SetText.Of(Master.View(agent.Name), agentIncarnations)}");
+    }
+
+    /// <summary>
+    /// recover-before-register, from the disk alone: at a registration the directories are the committed volumes and no
+    /// target is pending. Checked at every registration, the first one included (a cluster started on a work directory
+    /// that already holds agent state recovers before it first registers).
+    /// </summary>
+    private static void CheckRecoveredBeforeRegistering(ImplAgent agent, List<ImplViolation> violations)
+    {
         // A file that does not parse (damaged by the scenario) lists no volume, as the model reads it.
         var read = ReadCheckpoint(agent.Disk, AgentLayout.InfoFile);
         var info = read.Kind == CheckpointReadKind.Set ? read.Set! : ResourceSet.Empty;
@@ -770,10 +789,6 @@ public sealed class ImplCluster
         {
             violations.Add(new ImplViolation(PropertyId.RecoverBeforeRegister, "the agent registers while " + string.Join("; ", problems)));
         }
-
-        Master.Register(agent.Name, agent.Process!.Resources);
-        agent.Status = AgentStatus.Connected;
-        events?.Add($"impl: agent registers with {SetText.Of(agent.Process.Resources, agentIncarnations)}; master sends {SetText.Of(Master.View(agent.Name), agentIncarnations)}");
     }
 
     private void Fire(ImplAgent agent, ScenarioCommand fired, List<string>? events, List<ImplViolation> violations)

@@ -108,7 +108,8 @@ public sealed record LockstepOptions
 
 /// <summary>
 /// Runs a scenario on the model and the implementation together and compares their <see cref="Observation"/>s after
-/// every line; the first divergence stops the run. Both sides must also agree on which lines are errors (a line that
+/// every line; the first divergence stops the comparison, and the implementation alone runs the rest of the lines so
+/// that its own checks still report what it breaks later. Both sides must also agree on which lines are errors (a line that
 /// cannot happen) and which operations the master rejects. The model's property verdicts and the implementation's own
 /// checks are both reported, so a mistake the two share is still caught by the latter.
 /// </summary>
@@ -159,6 +160,11 @@ public sealed class LockstepRunner
         var implViolations = new List<(int, ImplViolation)>();
         LockstepLine? divergence = null;
         int? errorLine = null;
+        foreach (var v in Cluster.StartViolations)
+        {
+            implViolations.Add((0, v));
+        }
+
         if (model is not null)
         {
             var m0 = model.State;
@@ -170,8 +176,9 @@ public sealed class LockstepRunner
             }
         }
 
-        foreach (var command in Scenario.Commands)
+        for (var n = 0; n < Scenario.Commands.Count; n++)
         {
+            var command = Scenario.Commands[n];
             var line = Step(command);
             lines.Add(line);
             onLine?.Invoke(line);
@@ -194,6 +201,9 @@ public sealed class LockstepRunner
             if (line.Divergence is not null)
             {
                 divergence = line;
+                // The model can no longer be compared with, but the implementation's own checks still can run: a
+                // property it breaks later is a finding of its own, reported beside the divergence.
+                RunImplementationAlone(Scenario.Commands.Skip(n + 1), implViolations);
                 break;
             }
 
@@ -250,6 +260,25 @@ public sealed class LockstepRunner
         finally
         {
             Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    // The lines after a divergence, on the implementation alone, until one cannot happen there.
+    private void RunImplementationAlone(IEnumerable<ScenarioCommand> rest, List<(int, ImplViolation)> implViolations)
+    {
+        foreach (var command in rest)
+        {
+            try
+            {
+                foreach (var v in Cluster.Execute(command).Violations)
+                {
+                    implViolations.Add((command.Line, v));
+                }
+            }
+            catch (ScenarioException)
+            {
+                return;
+            }
         }
     }
 

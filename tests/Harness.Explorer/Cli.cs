@@ -46,6 +46,7 @@ public static class Cli
         InterleaveCommand.Create,
         NightlyCommand.Create,
         MergeCommand.Create,
+        MutantsCommand.Create,
     ];
 
     /// <summary>The whole command tree, bound to <paramref name="context"/>.</summary>

@@ -138,7 +138,10 @@ public static class ConformCommand
                     Checker = "conform", Design = options.Design.Name(),
                     Bound = string.Create(CultureInfo.InvariantCulture, $"--disk {diskName} --agents {options.Agents} --roles {options.Roles} --ids {options.Ids} --max-length {options.MaxLength}"),
                     Sequences = result.Sequences, Lines = result.Lines,
-                    Windows = WindowClassifier.All.ToDictionary(w => w.ToString(), w => (long)Math.Round(result.HitRate(w) * result.Sequences)),
+                    // The windows, then the input kinds the master and the agent tell apart (docs/conformance.md).
+                    Windows = WindowClassifier.All.Select(w => (Key: w.ToString(), Count: (long)Math.Round(result.HitRate(w) * result.Sequences)))
+                        .Concat(result.InputKindHits.Select(k => (k.Key, Count: (long)k.Value)))
+                        .ToDictionary(k => k.Key, k => k.Count),
                     Seconds = result.Seconds, Complete = !interrupted,
                 },
                 .. result.ExhaustiveSequences > 0

@@ -24,18 +24,13 @@ public sealed class Agent
 {
     private readonly IFileSystem fileSystem;
     private readonly CheckpointStore store;
-    private readonly AgentFaultsForTesting mistakes;
     private bool dead;
 
-    // Only with AgentFaultsForTesting.RegisterBeforeFinishingTarget: the target recovery left for the first message.
-    private (VolumeDelta Delta, ResourceSet Target)? unfinishedTarget;
-
-    private Agent(AgentDesign design, IFileSystem fileSystem, ResourceSet committed, AgentFaultsForTesting mistakes)
+    private Agent(AgentDesign design, IFileSystem fileSystem, ResourceSet committed)
     {
         Design = design;
         this.fileSystem = fileSystem;
-        this.mistakes = mistakes;
-        store = new CheckpointStore(fileSystem, design.IsDurable, syncDirectories: !mistakes.SkipDirectoryFsync);
+        store = new CheckpointStore(fileSystem, design.IsDurable);
         Resources = committed;
     }
 
@@ -57,30 +52,22 @@ public sealed class Agent
     /// before touching the disk. Then it makes sure the checkpoint directory exists and, when a target is pending, applies
     /// the delta from the committed set to it with the design's step order and commits it; any failure there throws
     /// <see cref="AgentExitedException"/>. Stale temporary files are left alone: they are overwritten by the next write,
-    /// and removing them would be a disk change on a path where the semantics allow none. <paramref name="mistakesForTesting"/>
-    /// builds a deliberately wrong agent for the harness's own tests; leave it null everywhere else.
+    /// and removing them would be a disk change on a path where the semantics allow none.
     /// </summary>
-    public static Agent Start(AgentDesign design, IFileSystem fileSystem, AgentFaultsForTesting? mistakesForTesting = null)
+    public static Agent Start(AgentDesign design, IFileSystem fileSystem)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
-        var mistakes = mistakesForTesting ?? AgentFaultsForTesting.None;
         var store = new CheckpointStore(fileSystem, design.IsDurable);
         var committed = store.Read(AgentLayout.InfoFile) ?? ResourceSet.Empty;
         var target = design.UsesTarget ? store.Read(AgentLayout.TargetFile) : null;
 
-        var agent = new Agent(design, fileSystem, committed, mistakes);
+        var agent = new Agent(design, fileSystem, committed);
         agent.RunOrDie(() =>
         {
             agent.PrepareMetaDirectory();
             if (target is not null)
             {
-                var delta = VolumeDelta.Between(mistakes.DeltaAgainstTarget ? target : committed, target, design.Identity);
-                if (mistakes.RegisterBeforeFinishingTarget)
-                {
-                    agent.unfinishedTarget = (delta, target);
-                    return 0;
-                }
-
+                var delta = VolumeDelta.Between(committed, target, design.Identity);
                 var warnings = new List<string>();
                 agent.ApplyTargetDelta(delta, warnings, recovering: true);
                 ExitOnIoError("commit the pending target", agent.store.CommitTarget);
@@ -96,18 +83,6 @@ public sealed class Agent
     /// <summary>Handles one delivered message: <see cref="CheckpointResources"/> or <see cref="RunTask"/>.</summary>
     public AgentReply Handle(AgentMessage message)
     {
-        if (unfinishedTarget is { } pending)
-        {
-            unfinishedTarget = null;
-            RunOrDie(() =>
-            {
-                ApplyTargetDelta(pending.Delta, [], recovering: true);
-                ExitOnIoError("commit the pending target", store.CommitTarget);
-                Resources = pending.Target;
-                return 0;
-            });
-        }
-
         return message switch
         {
             CheckpointResourcesMessage checkpoint => CheckpointResources(checkpoint.Resources),
@@ -126,7 +101,7 @@ public sealed class Agent
         EnsureRunning();
         // The master validates too, but a message that bypassed it must not become a path.
         var problems = desired.Problems();
-        if (problems.Count > 0 && !mistakes.SkipNameValidation)
+        if (problems.Count > 0)
         {
             return new CheckpointReply(CheckpointOutcome.Rejected, string.Join("; ", problems), []);
         }
@@ -154,7 +129,7 @@ public sealed class Agent
     {
         EnsureRunning();
         var error = ResourceNames.Check(role, "role") ?? ResourceNames.Check(id, "persistence id");
-        if (error is not null && !mistakes.SkipNameValidation)
+        if (error is not null)
         {
             return new TaskReply(TaskOutcome.Rejected, null, error);
         }
@@ -288,7 +263,7 @@ public sealed class Agent
 
                 foreach (var volume in delta.Destroys)
                 {
-                    RemoveTargetVolume(volume, warnings);
+                    RemoveVolume(volume, warnings);
                 }
             });
             return;
@@ -301,9 +276,9 @@ public sealed class Agent
             foreach (var volume in delta.Destroys)
             {
                 var path = VolumePath(volume);
-                RemoveTargetVolume(volume, warnings);
+                RemoveVolume(volume, warnings);
                 // Even when the directory was already gone: an earlier life may have removed it and crashed before the fsync.
-                if (!mistakes.SkipDirectoryFsync && fileSystem.DirectoryExists(WorkPath.Parent(path)))
+                if (fileSystem.DirectoryExists(WorkPath.Parent(path)))
                 {
                     fileSystem.FsyncDirectory(WorkPath.Parent(path));
                 }
@@ -319,24 +294,12 @@ public sealed class Agent
                 var created = recovering ? levels : [.. levels.Where(l => !fileSystem.DirectoryExists(l))];
                 fileSystem.CreateDirectory(path);
                 // Deepest first, so no durable entry points at a directory whose own entries are not yet durable.
-                for (var i = mistakes.SkipDirectoryFsync ? -1 : created.Count - 1; i >= 0; i--)
+                for (var i = created.Count - 1; i >= 0; i--)
                 {
                     fileSystem.FsyncDirectory(WorkPath.Parent(created[i]));
                 }
             }
         });
-    }
-
-    private void RemoveTargetVolume(Volume volume, List<string> warnings)
-    {
-        try
-        {
-            RemoveVolume(volume, warnings);
-        }
-        catch (IOException e) when (mistakes.IgnoreRmdirFailure)
-        {
-            warnings.Add($"Ignored a failed removal: {e.Message}");
-        }
     }
 
     private void RemoveVolume(Volume volume, List<string> warnings)

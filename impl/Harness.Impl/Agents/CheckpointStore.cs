@@ -4,8 +4,7 @@ using Harness.Impl.Storage;
 namespace Harness.Impl.Agents;
 
 /// <summary>Reads and writes the checkpoint files through the file-system port.</summary>
-/// <remarks><paramref name="syncDirectories"/> is false only for an agent built with a test-only mistake.</remarks>
-internal sealed class CheckpointStore(IFileSystem fileSystem, bool durable, bool syncDirectories = true)
+internal sealed class CheckpointStore(IFileSystem fileSystem, bool durable)
 {
     /// <summary>The set in <paramref name="path"/>, or null when the file does not exist; throws <see cref="CorruptCheckpointException"/> otherwise.</summary>
     public ResourceSet? Read(string path)
@@ -44,7 +43,7 @@ internal sealed class CheckpointStore(IFileSystem fileSystem, bool durable, bool
         }
 
         fileSystem.Rename(temporary, path);
-        if (durable && syncDirectories)
+        if (durable)
         {
             // fsync 2: the rename itself must be durable, or a power loss brings back the previous file (MESOS-9281);
             // for the target it must be durable before any volume directory changes, so recovery finds it.
@@ -56,7 +55,7 @@ internal sealed class CheckpointStore(IFileSystem fileSystem, bool durable, bool
     public void CommitTarget()
     {
         fileSystem.Rename(AgentLayout.TargetFile, AgentLayout.InfoFile);
-        if (durable && syncDirectories)
+        if (durable)
         {
             // fsync of the commit: without it a power loss brings back the previous checkpoint next to the target. Recovery
             // would redo the target, but the committed checkpoint would have gone back in time (atomic-checkpoint).

@@ -30,6 +30,16 @@ public static class ConformReport
         }
 
         sb.Append('\n');
+        if (result.InputKindHits.Count > 0)
+        {
+            sb.Append("input kinds (sequences):");
+            foreach (var (kind, count) in result.InputKindHits)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" {kind} {count}");
+            }
+
+            sb.Append('\n');
+        }
         foreach (var f in result.Divergences.Concat(result.Violations))
         {
             sb.Append('\n').Append(Describe(f));
@@ -66,6 +76,11 @@ public static class ConformReport
             foreach (var row in model.SideBySide(d.ImplObservation))
             {
                 sb.Append("    ").Append(row).Append('\n');
+            }
+
+            foreach (var (line, v) in finding.Report.ImplViolations.Where(v => v.Line > d.Command.Line))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"  after the divergence, line {line}: the implementation violates {v.Property.Name()}: {v.Detail}\n");
             }
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Harness.Checking.Mutation;
 using Harness.Impl.Agents;
 using Harness.Model;
 
@@ -40,11 +41,8 @@ public sealed record ConformOptions
     /// <summary>Whether counterexamples are shrunk before they are reported.</summary>
     public bool Shrink { get; init; } = true;
 
-    /// <summary>Test-only: the implementation's agents are built with these mistakes.</summary>
-    public AgentFaultsForTesting? AgentFaults { get; init; }
-
-    /// <summary>Test-only: the implementation's disks keep volume directories they are asked to remove.</summary>
-    public bool SkipVolumeRemoval { get; init; }
+    /// <summary>The implementation's agent: the correct one, or a deliberately wrong one (the harness's own tests).</summary>
+    public AgentMutant Mutant { get; init; } = AgentMutant.None;
 
     /// <summary>Stops the search between scenarios when cancelled (Ctrl-C); the result then says it is incomplete.</summary>
     public CancellationToken Cancellation { get; init; }
@@ -90,6 +88,9 @@ public sealed record ConformResult(
     /// <summary>Scenario lines run per second in lockstep (each line is one model step and one implementation step).</summary>
     public double LinesPerSecond => Seconds > 0 ? Lines / Seconds : 0;
 
+    /// <summary>How many generated scenarios reached each input kind (<see cref="InputKinds.All"/>).</summary>
+    public IReadOnlyDictionary<string, int> InputKindHits { get; init; } = new Dictionary<string, int>();
+
     /// <summary>The share of generated scenarios that reached <paramref name="window"/>.</summary>
     public double HitRate(Window window) => Sequences == 0 ? 0 : (double)WindowHits.GetValueOrDefault(window) / Sequences;
 }
@@ -115,6 +116,7 @@ public static class ConformanceChecker
             ? ExhaustiveSequences.UpTo(options.Design, options.ExhaustiveDepth, options.Disk)
             : [];
         var hits = WindowClassifier.All.ToDictionary(w => w, _ => 0);
+        var inputs = InputKinds.All.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
 
         long lines = 0;
         var ran = 0;
@@ -133,6 +135,11 @@ public static class ConformanceChecker
                 foreach (var w in WindowClassifier.Classify(scenario))
                 {
                     hits[w]++;
+                }
+
+                foreach (var k in InputKinds.Classify(options.Design, scenario))
+                {
+                    inputs[k]++;
                 }
             }
 
@@ -176,6 +183,7 @@ public static class ConformanceChecker
         return new ConformResult(options, Math.Min(ran, scenarios.Count), lines, watch.Elapsed.TotalSeconds, hits, divergences, found, Math.Max(0, ran - scenarios.Count))
         {
             Complete = complete,
+            InputKindHits = inputs,
         };
     }
 
@@ -221,8 +229,7 @@ public static class ConformanceChecker
                 {
                     Disk = options.Disk,
                     WorkDirectory = work,
-                    SkipVolumeRemoval = options.SkipVolumeRemoval,
-                    AgentFaults = options.AgentFaults,
+                    Mutant = options.Mutant,
                     Narrate = narrate,
                 },
             });

@@ -1,4 +1,5 @@
 using Harness.Checking;
+using Harness.Checking.Mutation;
 using Harness.Checking.Generation;
 using Harness.Impl.Agents;
 using Harness.Model;
@@ -85,25 +86,17 @@ public sealed class ConformanceFindingsTests(ITestOutputHelper output)
 
     public static TheoryData<string, string> BrokenAgents() => new()
     {
-        { "target", nameof(AgentFaultsForTesting.RegisterBeforeFinishingTarget) },
-        { "target-incarnation", nameof(AgentFaultsForTesting.SkipDirectoryFsync) },
-        { "target", nameof(AgentFaultsForTesting.DeltaAgainstTarget) },
-        { "target", nameof(AgentFaultsForTesting.IgnoreRmdirFailure) },
+        { "target", "register-before-finishing-target" },
+        { "target-incarnation", "skip-directory-fsync" },
+        { "target", "delta-against-target" },
+        { "target", "ignore-rmdir-failure" },
     };
 
     [Theory]
     [MemberData(nameof(BrokenAgents))]
     public void Run_DeliberatelyBrokenAgent_Diverges(string designName, string mistake)
     {
-        var faults = mistake switch
-        {
-            nameof(AgentFaultsForTesting.RegisterBeforeFinishingTarget) => new AgentFaultsForTesting { RegisterBeforeFinishingTarget = true },
-            nameof(AgentFaultsForTesting.SkipDirectoryFsync) => new AgentFaultsForTesting { SkipDirectoryFsync = true },
-            nameof(AgentFaultsForTesting.DeltaAgainstTarget) => new AgentFaultsForTesting { DeltaAgainstTarget = true },
-            _ => new AgentFaultsForTesting { IgnoreRmdirFailure = true },
-        };
-
-        var result = ConformanceChecker.Run(new ConformOptions { Design = Designs.Parse(designName), Sequences = 150, AgentFaults = faults });
+        var result = ConformanceChecker.Run(new ConformOptions { Design = Designs.Parse(designName), Sequences = 150, Mutant = AgentMutant.ById[mistake] });
 
         output.WriteLine(ConformReport.Text(result));
         var divergence = Assert.Single(result.Divergences);
@@ -114,7 +107,7 @@ public sealed class ConformanceFindingsTests(ITestOutputHelper output)
     [Fact]
     public void Run_AgentWhoseDiskKeepsRemovedVolumes_DivergesAndItsOwnChecksReportFreshVolume()
     {
-        var result = ConformanceChecker.Run(new ConformOptions { Design = Design.TargetIncarnation, Sequences = 150, SkipVolumeRemoval = true });
+        var result = ConformanceChecker.Run(new ConformOptions { Design = Design.TargetIncarnation, Sequences = 150, Mutant = AgentMutant.SkipVolumeRemoval });
 
         output.WriteLine(ConformReport.Text(result));
         var divergence = Assert.Single(result.Divergences);

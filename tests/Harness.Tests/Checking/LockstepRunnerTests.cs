@@ -1,4 +1,5 @@
 using Harness.Checking;
+using Harness.Checking.Mutation;
 using Harness.Model;
 using Xunit;
 
@@ -140,7 +141,7 @@ public sealed class LockstepRunnerTests : IDisposable
         var work = Path.Combine(_dir, Guid.NewGuid().ToString("N"));
         var runner = new LockstepRunner(design, scenario, new LockstepOptions
         {
-            Implementation = new ImplOptions { Disk = disk, WorkDirectory = work, SkipVolumeRemoval = skipRemoval },
+            Implementation = new ImplOptions { Disk = disk, WorkDirectory = work, Mutant = skipRemoval ? AgentMutant.SkipVolumeRemoval : AgentMutant.None },
         });
         runner.Start();
         return runner.Run();

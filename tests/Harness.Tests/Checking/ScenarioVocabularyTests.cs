@@ -1,4 +1,5 @@
 using Harness.Checking;
+using Harness.Checking.Mutation;
 using Harness.Impl.Agents;
 using Harness.Model;
 using Xunit;
@@ -97,7 +98,7 @@ public sealed class ScenarioVocabularyTests : IDisposable
     {
         var scenario = Parse($"reserve r1\ndeliver\n{line}\n");
 
-        var report = Run(Design.Target, scenario, DiskKind.Simulated, new AgentFaultsForTesting { SkipNameValidation = true });
+        var report = Run(Design.Target, scenario, DiskKind.Simulated, AgentMutant.TrustsNames);
 
         Assert.Contains(PropertyId.Confinement, report.ImplViolated);
     }
@@ -177,11 +178,11 @@ public sealed class ScenarioVocabularyTests : IDisposable
 
     private static Scenario Parse(string text) => Scenario.Parse(text.Replace("\r", string.Empty, StringComparison.Ordinal), "test");
 
-    private LockstepReport Run(Design design, Scenario scenario, DiskKind disk, AgentFaultsForTesting? faults = null)
+    private LockstepReport Run(Design design, Scenario scenario, DiskKind disk, AgentMutant? mutant = null)
     {
         var runner = new LockstepRunner(design, scenario, new LockstepOptions
         {
-            Implementation = new ImplOptions { Disk = disk, WorkDirectory = Path.Combine(_dir, Guid.NewGuid().ToString("N")), AgentFaults = faults },
+            Implementation = new ImplOptions { Disk = disk, WorkDirectory = Path.Combine(_dir, Guid.NewGuid().ToString("N")), Mutant = mutant ?? AgentMutant.None },
         });
         runner.Start();
         return runner.Run();

@@ -1,4 +1,5 @@
 using Harness.Checking;
+using Harness.Checking.Mutation;
 using Harness.Model;
 using Xunit;
 
@@ -31,7 +32,7 @@ public sealed class SharedMistakeTests
         var runner = new LockstepRunner(Design.TargetIncarnation, scenario, new LockstepOptions
         {
             ModelMistakesForTesting = ModelMistakes.SkipRmdir,
-            Implementation = new ImplOptions { SkipVolumeRemoval = true },
+            Implementation = new ImplOptions { Mutant = AgentMutant.SkipVolumeRemoval },
         });
         runner.Start();
 

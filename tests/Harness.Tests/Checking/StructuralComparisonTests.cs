@@ -1,4 +1,5 @@
 using Harness.Checking;
+using Harness.Checking.Mutation;
 using Harness.Checking.Generation;
 using Harness.Impl.Agents;
 using Harness.Impl.Masters;
@@ -34,11 +35,11 @@ public sealed class StructuralComparisonTests
         ImplOptions[] implementations =
         [
             new() { Narrate = false },
-            new() { Narrate = false, SkipVolumeRemoval = true },
-            new() { Narrate = false, AgentFaults = new AgentFaultsForTesting { RegisterBeforeFinishingTarget = true } },
-            new() { Narrate = false, AgentFaults = new AgentFaultsForTesting { SkipDirectoryFsync = true } },
-            new() { Narrate = false, AgentFaults = new AgentFaultsForTesting { DeltaAgainstTarget = true } },
-            new() { Narrate = false, AgentFaults = new AgentFaultsForTesting { IgnoreRmdirFailure = true } },
+            new() { Narrate = false, Mutant = AgentMutant.SkipVolumeRemoval },
+            new() { Narrate = false, Mutant = AgentMutant.RegisterBeforeFinishingTarget },
+            new() { Narrate = false, Mutant = AgentMutant.SkipDirectoryFsync },
+            new() { Narrate = false, Mutant = AgentMutant.DeltaAgainstTarget },
+            new() { Narrate = false, Mutant = AgentMutant.IgnoreRmdirFailure },
         ];
         var (agreed, differed) = (0, 0);
         foreach (var implementation in implementations)

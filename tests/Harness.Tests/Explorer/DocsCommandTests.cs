@@ -83,6 +83,16 @@ public sealed partial class DocsCommandTests(ITestOutputHelper output)
                 }
 
                 break;
+            case "mutants":
+                // A mutation run builds a copy of the repository per run: the test checks the line parses, the corpus
+                // loads and the mutant it names exists, and runs nothing.
+                args.Add("--list");
+                if (!args.Contains("--repo"))
+                {
+                    args.AddRange(["--repo", RepoFiles.Root]);
+                }
+
+                break;
             case "interleave":
                 if (args.IndexOf("--time") is var t and >= 0)
                 {

@@ -34,6 +34,20 @@ public class MasterTests
     }
 
     [Fact]
+    public void Apply_ReserveBeyondWhatIsStillUnreserved_Rejected()
+    {
+        // Within the disk's capacity but beyond what earlier reservations left: a check against the capacity alone passes it.
+        var (master, transport) = Connected();
+        Assert.True(master.Apply(Agent, new ReserveOperation("r1", 6)).IsAccepted);
+
+        var result = master.Apply(Agent, new ReserveOperation("r2", 5));
+
+        Assert.Equal(OperationStatus.Rejected, result.Status);
+        Assert.Contains("Insufficient unreserved disk", result.Error, StringComparison.Ordinal);
+        Assert.Single(transport.InFlight(Agent));
+    }
+
+    [Fact]
     public void Apply_CreateWithDuplicateId_PersistenceIdNotUnique()
     {
         var (master, _) = Connected();

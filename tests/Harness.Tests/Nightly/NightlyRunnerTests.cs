@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Harness.Checking.Generation;
 using Harness.Checking.Interleaving;
+using Harness.Checking.Mutation;
 using Harness.Checking.Nightly;
 using Harness.Checking.Results;
 using Harness.Model;
@@ -100,7 +101,7 @@ public sealed class NightlyRunnerTests : IDisposable
         };
         var options = Options("mistake", Shard.Whole, work, [Design.TargetIncarnation]) with
         {
-            Implementation = o => o with { SkipVolumeRemoval = true },
+            Implementation = o => o with { Mutant = AgentMutant.SkipVolumeRemoval },
         };
 
         var outcome = NightlyRunner.Run(options);
