@@ -85,6 +85,9 @@ public static class InputKinds
 
         foreach (var c in scenario.Commands)
         {
+            // Read from the state, not from the wording: the master drops whatever it receives for an agent it believes gone.
+            var layout = model.Semantics.Layout;
+            var dropped = c.Agent < layout.Agents && !model.State.GetBool(layout.MasterConnected[c.Agent]);
             RunStep step;
             try
             {
@@ -97,7 +100,7 @@ public static class InputKinds
 
             if (step.Rejected is { } why)
             {
-                kinds.Add(Rejection(c, why));
+                kinds.Add(dropped ? WhileDisconnected : Rejection(c, why));
             }
         }
 
@@ -105,8 +108,7 @@ public static class InputKinds
     }
 
     private static string Rejection(ScenarioCommand command, string why) =>
-        why.StartsWith("master drops", StringComparison.Ordinal) ? WhileDisconnected
-        : why.StartsWith("Persistent volumes not found", StringComparison.Ordinal) ? DestroyUnknown
+        why.StartsWith("Persistent volumes not found", StringComparison.Ordinal) ? DestroyUnknown
         : why.StartsWith("Persistence ID is not unique", StringComparison.Ordinal) ? DuplicateId
         : command.Kind == CommandKind.Unreserve ? UnreserveUnderVolumes
         : OverCapacity;
