@@ -103,13 +103,39 @@ public sealed record ConformResult(
 /// </summary>
 public static class ConformanceChecker
 {
+    /// <summary>The most scenarios drawn in one FsCheck sample: the draw itself cannot be interrupted.</summary>
+    private const int GenerationChunk = 2_000;
+
+    /// <summary>
+    /// The generated scenarios of a search, drawn in chunks so that a cancellation stops the drawing too (a sample of
+    /// 200,000 scenarios takes seconds). The first chunk is drawn from the root seed, so every search of up to
+    /// <see cref="GenerationChunk"/> sequences draws exactly what one sample of that seed gives; later chunks draw from
+    /// seeds spread from it.
+    /// </summary>
+    public static IReadOnlyList<GeneratedScenario> Generate(ConformOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var generation = GenerationOf(options);
+        var scenarios = new List<GeneratedScenario>(Math.Min(options.Sequences, GenerationChunk));
+        for (var chunk = 0UL; scenarios.Count < options.Sequences && !options.Cancellation.IsCancellationRequested; chunk++)
+        {
+            var seed = unchecked(options.Seed + (chunk * 0x9E3779B97F4A7C15UL));
+            var count = Math.Min(GenerationChunk, options.Sequences - scenarios.Count);
+            scenarios.AddRange(ScenarioGenerator.Sample(options.Design, generation, seed, count));
+        }
+
+        return scenarios;
+    }
+
+    private static GenerationOptions GenerationOf(ConformOptions options) =>
+        new() { Disk = options.Disk, MaxLength = options.MaxLength, Agents = options.Agents, Roles = options.Roles, Ids = options.Ids };
+
     /// <summary>Runs the search described by <paramref name="options"/>.</summary>
     public static ConformResult Run(ConformOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var watch = Stopwatch.StartNew();
-        var generation = new GenerationOptions { Disk = options.Disk, MaxLength = options.MaxLength, Agents = options.Agents, Roles = options.Roles, Ids = options.Ids };
-        var scenarios = ScenarioGenerator.Sample(options.Design, generation, options.Seed, options.Sequences)
+        var scenarios = Generate(options)
             .Select((g, i) => (g.Scenario, Origin: $"sequence {i + 1} of seed {options.Seed}"))
             .ToList();
         var exhaustive = options.ExhaustiveDepth > 0

@@ -125,4 +125,26 @@ public sealed class ConformanceFindingsTests(ITestOutputHelper output)
         Assert.Empty(result.Divergences);
         Assert.True(result.ExhaustiveSequences > 50, $"only {result.ExhaustiveSequences} sequences");
     }
+
+    [Fact]
+    public void Generate_Cancelled_DrawsNoFurtherChunk()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        var drawn = ConformanceChecker.Generate(new ConformOptions { Sequences = 200_000, Cancellation = cancel.Token });
+
+        Assert.Empty(drawn);
+    }
+
+    [Fact]
+    public void Generate_UpToOneChunk_DrawsWhatOneSampleOfTheSeedDraws()
+    {
+        var options = new ConformOptions { Design = Design.Target, Sequences = 30 };
+
+        var drawn = ConformanceChecker.Generate(options);
+        var sample = ScenarioGenerator.Sample(Design.Target, new GenerationOptions(), options.Seed, 30);
+
+        Assert.Equal(sample.Select(g => g.Scenario.Format()), drawn.Select(g => g.Scenario.Format()));
+    }
 }
