@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using Harness.Model;
 
 namespace Harness.Benchmarks;
@@ -55,53 +51,11 @@ public class ModelCheckerVariantBenchmarks
     /// <summary>Adds the states, states/s and stored bytes per state columns.</summary>
     private sealed class VariantConfig : ManualConfig
     {
-        public VariantConfig()
-        {
-            AddColumn(new VariantColumn("States", (r, _) => r.States.ToString("N0", CultureInfo.InvariantCulture)));
-            AddColumn(new VariantColumn("States/s", (r, mean) => (r.States / mean).ToString("N0", CultureInfo.InvariantCulture)));
-            AddColumn(new VariantColumn("Bytes/state", (r, _) => r.BytesPerState.ToString("F1", CultureInfo.InvariantCulture)));
-        }
-    }
-
-    /// <summary>A column computed from the states a case explored and its mean time in seconds.</summary>
-    private sealed class VariantColumn(string name, Func<CheckResult, double, string> value) : IColumn
-    {
-        public string Id => "variant-" + name;
-
-        public string ColumnName => name;
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => name switch
-        {
-            "States" => "distinct states stored",
-            "States/s" => "distinct states per second of mean time",
-            _ => "bytes the visited set keeps per state",
-        };
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            var bound = (string)benchmarkCase.Parameters["Bound"];
-            var variant = (string)benchmarkCase.Parameters["Variant"];
-
-            // Results are recorded in the benchmark process; recompute here once if this is the host process.
-            var result = Results.GetOrAdd($"{bound}/{variant}", _ => ModelChecker.Check(Harness.Model.Design.Target, BoundsByName[bound], OptionsByName[variant]));
-            var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            return mean is null ? "-" : value(result, mean.Value / 1e9);
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public VariantConfig() => AddColumn(StatesColumn.All("variant-", c =>
+            {
+                var bound = (string)c.Parameters["Bound"];
+                var variant = (string)c.Parameters["Variant"];
+                return Results.GetOrAdd($"{bound}/{variant}", _ => ModelChecker.Check(Harness.Model.Design.Target, BoundsByName[bound], OptionsByName[variant]));
+            }));
     }
 }
