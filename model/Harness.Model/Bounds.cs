@@ -30,6 +30,9 @@ public sealed record Bounds
     /// <summary>Broken connections without an agent restart.</summary>
     public int LinkBreaks { get; init; } = 1;
 
+    /// <summary>Master failovers: the master restarts, forgets its views and rebuilds them from what the agents report.</summary>
+    public int Failovers { get; init; }
+
     /// <summary>Disk units each agent has; a volume or a reservation step uses one unit unless a scenario says otherwise.</summary>
     public int Capacity { get; init; }
 
@@ -50,6 +53,7 @@ public sealed record Bounds
         Check(Crashes, 0, 30, "crashes");
         Check(PowerLosses, 0, 30, "power-losses");
         Check(LinkBreaks, 0, 30, "link-breaks");
+        Check(Failovers, 0, 30, "failovers");
         Check(EffectiveCapacity, 1, 255, "capacity");
         Check(MaxSize, 1, 255, "size");
     }
@@ -65,5 +69,5 @@ public sealed record Bounds
     /// <inheritdoc />
     public override string ToString() =>
         $"agents={Agents} roles={Roles} ids={Ids} ops={Operations} io-errors={IoErrors} crashes={Crashes} " +
-        $"power-losses={PowerLosses} link-breaks={LinkBreaks}";
+        $"power-losses={PowerLosses} link-breaks={LinkBreaks}" + (Failovers > 0 ? $" failovers={Failovers}" : string.Empty);
 }

@@ -31,8 +31,9 @@ public sealed class Layout
         Slots = Roles * IdsPerRole;
         Capacity = bounds.EffectiveCapacity;
 
-        // Incarnations are numbered 1..Operations per agent; 0 means "no volume" (or "no data").
-        IncBits = BitsFor(Math.Max(1, bounds.Operations));
+        // Incarnations are numbered 1..Operations per agent; 0 means "no volume" (or "no data"). A failover may give each
+        // volume an agent reports, which the old master did not hold, a fresh incarnation too.
+        IncBits = BitsFor(Math.Max(1, bounds.Operations + (bounds.Failovers * Slots)));
         ResBits = BitsFor(Capacity);
         SizeBits = BitsFor(bounds.MaxSize);
         SetBits = (Roles * ResBits) + (Slots * IncBits);
@@ -53,8 +54,12 @@ public sealed class Layout
         PowerLeft = Alloc(BitsFor(bounds.PowerLosses));
         LinkLeft = Alloc(BitsFor(bounds.LinkBreaks));
 
+        // Without failovers these fields take no bits: a field with an empty mask reads 0 and ignores writes.
+        FailoverLeft = bounds.Failovers > 0 ? Alloc(BitsFor(bounds.Failovers)) : default;
+
         MasterView = new Field[Agents];
         MasterConnected = new Field[Agents];
+        Adopting = new Field[Agents];
         Creates = new Field[Agents];
         Status = new Field[Agents];
         ChannelLength = new Field[Agents];
@@ -75,6 +80,7 @@ public sealed class Layout
         {
             MasterView[a] = Alloc(SetBits);
             MasterConnected[a] = Alloc(1);
+            Adopting[a] = bounds.Failovers > 0 ? Alloc(1) : default;
             Creates[a] = Alloc(IncBits);
             Status[a] = Alloc(2);
             ChannelLength[a] = Alloc(chanLenBits);
@@ -164,6 +170,15 @@ public sealed class Layout
 
     /// <summary>Link breaks left.</summary>
     public Field LinkLeft { get; }
+
+    /// <summary>Master failovers left.</summary>
+    public Field FailoverLeft { get; }
+
+    /// <summary>
+    /// Whether the master failed over since the agent last registered: its view of the agent is then only the ghost the
+    /// harness keeps, and the agent's next registration replaces it with what the agent reports.
+    /// </summary>
+    public Field[] Adopting { get; }
 
     /// <summary>The master's view of each agent, with ghost incarnations.</summary>
     public Field[] MasterView { get; }

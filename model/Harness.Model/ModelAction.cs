@@ -41,6 +41,9 @@ public enum ActionKind : byte
 
     /// <summary>The operating system makes everything written so far durable.</summary>
     Writeback,
+
+    /// <summary>The master fails over: it forgets its views and connections and adopts what each agent reports when it registers.</summary>
+    Failover,
 }
 
 /// <summary>A fault attached to a step that runs agent I/O (delivery or restart), or the mode of a power loss.</summary>

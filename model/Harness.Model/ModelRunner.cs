@@ -113,6 +113,7 @@ public sealed class ModelRunner
             Crashes = Count(c => c.Kind == CommandKind.Crash),
             PowerLosses = Count(c => c.Kind == CommandKind.PowerLoss),
             LinkBreaks = Count(c => c.Kind == CommandKind.BreakLink),
+            Failovers = Count(c => c.Kind == CommandKind.Failover),
             Capacity = ScenarioCapacity,
             MaxSize = Math.Max(1, cmds.Select(c => c.Size).DefaultIfEmpty(1).Max()),
         };
@@ -272,6 +273,7 @@ public sealed class ModelRunner
             CommandKind.PowerLoss => new ModelAction(
                 ActionKind.PowerLoss, a, Fault: command.KeepMetadata ? Fault.PowerLossKeepMetadata : Fault.PowerLoss),
             CommandKind.Writeback => new ModelAction(ActionKind.Writeback, a),
+            CommandKind.Failover => new ModelAction(ActionKind.Failover),
             _ => throw Error(command, "this line arms a fault and is not an action"),
         };
     }

@@ -56,6 +56,9 @@ public enum CommandKind
 
     /// <summary><c>expect ...</c>: an expectation the replay checks at this point.</summary>
     Expect,
+
+    /// <summary><c>master fails over</c>: the master restarts and rebuilds its views from the agents' registrations.</summary>
+    Failover,
 }
 
 /// <summary>Which checkpoint file a <c>damage</c> line hits.</summary>
@@ -166,6 +169,7 @@ public sealed record ScenarioCommand(
             CommandKind.Reconnect => "reconnect agent",
             CommandKind.BreakLink => "break link",
             CommandKind.MasterNotices => "master notices",
+            CommandKind.Failover => "master fails over",
             CommandKind.Crash => Step is null ? "crash agent" : $"crash agent after {Step}",
             CommandKind.PowerLoss => "power-loss" + (KeepMetadata ? " keep-metadata" : string.Empty) + (Step is null ? string.Empty : $" after {Step}"),
             CommandKind.Fail => $"fail {Step}",
@@ -362,7 +366,17 @@ public sealed class Scenario
                 ExpectWords(rest, ["link"], "break link");
                 return new ScenarioCommand(number, CommandKind.BreakLink, agent);
             case "master":
-                ExpectWords(rest, ["notices"], "master notices");
+                if (rest.Count == 2 && rest[0] == "fails" && rest[1] == "over")
+                {
+                    if (agent != 0)
+                    {
+                        throw new FormatException("'master fails over' concerns every agent and takes no @agent");
+                    }
+
+                    return new ScenarioCommand(number, CommandKind.Failover);
+                }
+
+                ExpectWords(rest, ["notices"], "master notices' or 'master fails over");
                 return new ScenarioCommand(number, CommandKind.MasterNotices, agent);
             case "writeback":
                 return new ScenarioCommand(number, CommandKind.Writeback, agent, Step: After(rest, "writeback"));

@@ -54,6 +54,7 @@ public static class ScenarioText
             ActionKind.Crash => new ScenarioCommand(0, CommandKind.Crash, a),
             ActionKind.PowerLoss => new ScenarioCommand(0, CommandKind.PowerLoss, a, KeepMetadata: action.Fault == Fault.PowerLossKeepMetadata),
             ActionKind.Writeback => new ScenarioCommand(0, CommandKind.Writeback, a),
+            ActionKind.Failover => new ScenarioCommand(0, CommandKind.Failover),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         });
         return lines;

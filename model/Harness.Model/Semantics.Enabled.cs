@@ -92,6 +92,11 @@ public sealed partial class Semantics
             }
         }
 
+        if (s.Get(_l.FailoverLeft) > 0)
+        {
+            buffer[n++] = new ModelAction(ActionKind.Failover);
+        }
+
         return n;
     }
 
@@ -287,6 +292,7 @@ public sealed partial class Semantics
             case ActionKind.PowerLoss:
                 return status == AgentStatus.Stuck ? "agent is stuck" : null;
             case ActionKind.Writeback:
+            case ActionKind.Failover:
                 return null;
             default:
                 return "unknown action";

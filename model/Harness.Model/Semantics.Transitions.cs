@@ -57,6 +57,10 @@ public sealed partial class Semantics
                 Writeback(ref s, a);
                 log?.Add("operating system writes back every pending write: the disk is durable");
                 break;
+            case ActionKind.Failover:
+                Spend(ref s, _l.FailoverLeft);
+                FailOver(ref s, log);
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(action));
         }
@@ -429,9 +433,82 @@ public sealed partial class Semantics
         s.Set(_l.Status[a], (ulong)AgentStatus.Connected);
         s.SetBool(_l.MasterConnected[a], true);
         ClearChannel(ref s, a);
-        log?.Add($"agent registers with {Format(s.Get(_l.Memory[a]))}; master marks it connected and keeps its own view");
+        if (s.GetBool(_l.Adopting[a]))
+        {
+            Adopt(ref s, a);
+            log?.Add($"agent registers with {Format(s.Get(_l.Memory[a]))}; the new master adopts it as its view {Format(s.Get(_l.MasterView[a]))}");
+        }
+        else
+        {
+            log?.Add($"agent registers with {Format(s.Get(_l.Memory[a]))}; master marks it connected and keeps its own view");
+        }
+
         Send(ref s, a, log);
         return violations;
+    }
+
+    /// <summary>
+    /// The master fails over: every connection drops with what it carried, running agents find themselves disconnected,
+    /// and the new master knows no agent as connected until it registers. Its views are gone; the model keeps the old
+    /// view only as the ghost that <see cref="Adopt"/> reads the incarnations from. The incarnation counter (<c>Creates</c>)
+    /// lives in the durable registry and survives.
+    /// </summary>
+    private void FailOver(ref ModelState s, List<string>? log)
+    {
+        log?.Add("master fails over: the new master has no view of any agent, every connection drops with what it carried");
+        for (var a = 0; a < _l.Agents; a++)
+        {
+            ClearChannel(ref s, a);
+            s.SetBool(_l.MasterConnected[a], false);
+            s.SetBool(_l.Adopting[a], true);
+            if (s.GetInt(_l.Status[a]) == (int)AgentStatus.Connected)
+            {
+                s.Set(_l.Status[a], (ulong)AgentStatus.Disconnected);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The first registration after a failover: the master takes the set the agent reports (its in-memory checkpointed
+    /// resources) as its view. Where messages carry incarnations the reported ones are the view's. Where they do not, the
+    /// ghost incarnation that tells one CREATE's data from another's is kept for a volume the old master held (a framework
+    /// cannot tell the reported volume from the one it last created), and a volume the old master did not hold comes back
+    /// with a fresh one: the framework never created it again, so any data in it belongs to an earlier incarnation.
+    /// </summary>
+    private void Adopt(ref ModelState s, int a)
+    {
+        s.SetBool(_l.Adopting[a], false);
+        var reported = s.Get(_l.Memory[a]);
+        var ghost = s.Get(_l.MasterView[a]);
+        var view = reported;
+        for (var slot = 0; slot < _l.Slots; slot++)
+        {
+            if (_l.Inc(reported, slot) == 0)
+            {
+                s.Set(_l.VolumeSize[a, slot], 0);
+                continue;
+            }
+
+            if (_l.Inc(ghost, slot) == 0)
+            {
+                // Sizes are the master's alone in the model: a volume it did not hold comes back at the smallest size.
+                s.Set(_l.VolumeSize[a, slot], 1);
+            }
+
+            if (!_incarnations)
+            {
+                var inc = _l.Inc(ghost, slot);
+                if (inc == 0)
+                {
+                    inc = s.GetInt(_l.Creates[a]) + 1;
+                    s.Set(_l.Creates[a], (ulong)inc);
+                }
+
+                view = _l.WithInc(view, slot, inc);
+            }
+        }
+
+        s.Set(_l.MasterView[a], view);
     }
 
     /// <summary>

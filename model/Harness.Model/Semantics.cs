@@ -62,6 +62,7 @@ public sealed partial class Semantics
         s.Set(_l.CrashLeft, (ulong)b.Crashes);
         s.Set(_l.PowerLeft, (ulong)b.PowerLosses);
         s.Set(_l.LinkLeft, (ulong)b.LinkBreaks);
+        s.Set(_l.FailoverLeft, (ulong)b.Failovers);
         for (var a = 0; a < _l.Agents; a++)
         {
             s.Set(_l.Status[a], (ulong)AgentStatus.Connected);

@@ -149,6 +149,13 @@ public sealed class ImplCluster
 
         Agents = agents;
         Disk = options.Disk;
+
+        // A work directory that already holds state was left by an earlier master: this one starts as after a failover and
+        // adopts what each agent recovered, so its first message never removes a volume that no operation asked to remove.
+        if (Recovered)
+        {
+            Master = Master.FailOver();
+        }
     }
 
     /// <summary>The model's name of the design.</summary>
@@ -164,7 +171,7 @@ public sealed class ImplCluster
     public bool Recovered { get; }
 
     /// <summary>The master.</summary>
-    public Master Master { get; }
+    public Master Master { get; private set; }
 
     /// <summary>The connections from the master to the agents.</summary>
     public QueuedTransport Transport { get; } = new();
@@ -185,6 +192,11 @@ public sealed class ImplCluster
     public IReadOnlyList<string> Start()
     {
         var events = new List<string>();
+        if (Recovered)
+        {
+            events.Add("the work directory holds state: the master starts as after a failover and adopts what each agent reports");
+        }
+
         foreach (var agent in Agents)
         {
             try
@@ -329,6 +341,21 @@ public sealed class ImplCluster
         }
     }
 
+    private void FailOver(List<string>? events)
+    {
+        Master = Master.FailOver();
+        foreach (var agent in Agents)
+        {
+            Transport.Break(agent.Name);
+            if (agent.Status == AgentStatus.Connected)
+            {
+                agent.Status = AgentStatus.Disconnected;
+            }
+        }
+
+        events?.Add("impl: master fails over; every connection drops, the new master adopts each agent's report at its registration");
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
@@ -429,6 +456,9 @@ public sealed class ImplCluster
                 Transport.Break(agent.Name);
                 agent.Status = AgentStatus.Disconnected;
                 events?.Add("impl: connection breaks");
+                return null;
+            case CommandKind.Failover:
+                FailOver(events);
                 return null;
             case CommandKind.MasterNotices:
                 if (!Master.IsConnected(agent.Name))

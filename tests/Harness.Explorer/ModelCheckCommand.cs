@@ -23,6 +23,7 @@ public static class ModelCheckCommand
         var crashes = CliOptions.Number("--crashes", 1, 0, 30, "agent crashes");
         var powerLosses = CliOptions.Number("--power-losses", 1, 0, 30, "power losses");
         var linkBreaks = CliOptions.Number("--link-breaks", 1, 0, 30, "broken connections");
+        var failovers = CliOptions.Number("--failovers", 0, 0, 30, "master failovers (the master forgets its views and adopts what agents report)");
         var maxStates = CliOptions.Number("--max-states", 100_000_000, 1, int.MaxValue - 2,
             "stop after N distinct states; verdicts then read 'holds so far' and the result is incomplete");
         var noReduction = CliOptions.Flag("--no-reduction", "explore every transition, also those the sound reductions leave out");
@@ -37,7 +38,7 @@ public static class ModelCheckCommand
         var command = new Command("model-check", "Explore every reachable state of the reference model within the bounds and decide each property; " +
             "print the shortest trace of every violation as scenario lines, each saved with the command that replays it.")
         {
-            design, agents, roles, ids, ops, ioErrors, crashes, powerLosses, linkBreaks, maxStates, noReduction, noSymmetry, threads, store, noTraces, progress,
+            design, agents, roles, ids, ops, ioErrors, crashes, powerLosses, linkBreaks, failovers, maxStates, noReduction, noSymmetry, threads, store, noTraces, progress,
             json, outDir,
         };
         CliOptions.Require(command, design, CliOptions.DesignRequired(allowAll: true));
@@ -53,6 +54,7 @@ public static class ModelCheckCommand
                 Crashes = parse.GetValue(crashes),
                 PowerLosses = parse.GetValue(powerLosses),
                 LinkBreaks = parse.GetValue(linkBreaks),
+                Failovers = parse.GetValue(failovers),
             };
             var designs = parse.GetValue(design)!;
             var designName = designs.Count == 1 ? designs[0].Name() : "all";
@@ -209,9 +211,7 @@ public static class ModelCheckCommand
     public static string[] BoundFlags(Bounds bounds)
     {
         ArgumentNullException.ThrowIfNull(bounds);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"--agents {bounds.Agents} --roles {bounds.Roles} --ids {bounds.Ids} --ops {bounds.Operations} --io-errors {bounds.IoErrors} --crashes {bounds.Crashes} --power-losses {bounds.PowerLosses} --link-breaks {bounds.LinkBreaks}")
-            .Split(' ');
+        return Harness.Checking.Nightly.NightlyModelCheck.Flags(bounds).Split(' ');
     }
 
     /// <summary>The designs x properties table with the search's figures.</summary>

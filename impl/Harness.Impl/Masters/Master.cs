@@ -10,21 +10,55 @@ namespace Harness.Impl.Masters;
 /// (the target-incarnation design) and otherwise sends 0, so the incarnation is a ghost only the harness reads
 /// through <see cref="ViewWithIncarnations"/> and <see cref="IncarnationOf"/>.
 /// </summary>
+/// <remarks>
+/// A master can fail over (<see cref="FailOver"/>): the new master keeps only what a master keeps in its durable registry
+/// (each agent's capacity and incarnation counter) and rebuilds each agent's view from the set the agent reports when it
+/// next registers, as a Mesos master rebuilds checkpointed resources from re-registering agents.
+/// </remarks>
 public sealed class Master
 {
     private readonly ITransport transport;
     private readonly long defaultCapacity;
+    private readonly Dictionary<string, RegistryEntry> registry;
     private readonly Dictionary<string, AgentRecord> agents = new(StringComparer.Ordinal);
 
     /// <summary>Creates a master that gives every agent <paramref name="diskCapacityPerAgent"/> units of disk.</summary>
     public Master(ITransport transport, long diskCapacityPerAgent, bool sendIncarnations)
+        : this(transport, diskCapacityPerAgent, sendIncarnations, new Dictionary<string, RegistryEntry>(StringComparer.Ordinal))
+    {
+    }
+
+    private Master(ITransport transport, long diskCapacityPerAgent, bool sendIncarnations, Dictionary<string, RegistryEntry> registry)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentOutOfRangeException.ThrowIfNegative(diskCapacityPerAgent);
         this.transport = transport;
         defaultCapacity = diskCapacityPerAgent;
         SendsIncarnations = sendIncarnations;
+        this.registry = registry;
     }
+
+    /// <summary>
+    /// The master process restarts (a failover): returns the new master. It shares the transport, whose connections the
+    /// caller drops, and the durable registry; everything else (views, connections, last reports) is lost. Operations for
+    /// an agent are dropped until it registers; at that first registration the new master adopts the reported set as its
+    /// view. Where messages carry incarnations the reported ones are kept. Where they do not, the ghost incarnation of a
+    /// volume the old master held is kept (the registry records it for the harness only, as the ghost it always was) and a
+    /// volume the old master did not hold gets a fresh one.
+    /// </summary>
+    public Master FailOver()
+    {
+        var next = new Master(transport, defaultCapacity, SendsIncarnations, registry);
+        foreach (var (id, entry) in registry)
+        {
+            next.agents[id] = new AgentRecord(entry) { Adopting = true };
+        }
+
+        return next;
+    }
+
+    /// <summary>True when the agent has not registered with this master since it failed over, so its view is not yet known.</summary>
+    public bool IsAdopting(string agentId) => agents.TryGetValue(agentId, out var agent) && agent.Adopting;
 
     /// <summary>True when messages carry the incarnations (target-incarnation); otherwise they carry 0.</summary>
     public bool SendsIncarnations { get; }
@@ -38,6 +72,12 @@ public sealed class Master
     {
         ArgumentNullException.ThrowIfNull(reported);
         var agent = GetOrAdd(agentId);
+        if (agent.Adopting)
+        {
+            agent.View = Adopt(agent, reported);
+            agent.Adopting = false;
+        }
+
         agent.Connected = true;
         agent.LastReported = reported;
         transport.Connect(agentId);
@@ -52,10 +92,14 @@ public sealed class Master
     {
         ArgumentNullException.ThrowIfNull(agentId);
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        if (!agents.TryAdd(agentId, new AgentRecord(capacity)))
+        if (registry.ContainsKey(agentId))
         {
             throw new InvalidOperationException($"Agent {agentId} is already known");
         }
+
+        var entry = new RegistryEntry(capacity);
+        registry[agentId] = entry;
+        agents[agentId] = new AgentRecord(entry);
     }
 
     /// <summary>The master notices the agent's connection is dead; operations for it are dropped until it re-registers.</summary>
@@ -71,9 +115,12 @@ public sealed class Master
         return SendsIncarnations ? view : view.WithoutIncarnations();
     }
 
-    /// <summary>The view with every volume's incarnation, ghost or not.</summary>
+    /// <summary>
+    /// The view with every volume's incarnation, ghost or not. Before an agent's first registration after a failover this
+    /// is the old master's view as the registry's ghost keeps it: the new master has none, and operations are dropped.
+    /// </summary>
     public ResourceSet ViewWithIncarnations(string agentId) =>
-        agents.TryGetValue(agentId, out var agent) ? agent.View : ResourceSet.Empty;
+        agents.TryGetValue(agentId, out var agent) ? (agent.Adopting ? agent.Entry.Ghost : agent.View) : ResourceSet.Empty;
 
     /// <summary>The incarnation of the master's volume <paramref name="role"/>/<paramref name="id"/>, or null if it holds none.</summary>
     public long? IncarnationOf(string agentId, string role, string id) =>
@@ -109,7 +156,7 @@ public sealed class Master
         {
             ReserveOperation r => agent.View.WithReservationChange(r.Role, r.Amount),
             UnreserveOperation u => agent.View.WithReservationChange(u.Role, -u.Amount),
-            CreateOperation c => agent.View.WithVolume(new Volume(c.Role, c.Id, c.Size, ++agent.LastIncarnation)),
+            CreateOperation c => agent.View.WithVolume(new Volume(c.Role, c.Id, c.Size, ++agent.Entry.LastIncarnation)),
             DestroyOperation d => agent.View.WithoutVolume(agent.View.FindVolume(d.Role, d.Id)!.Value),
             _ => throw new ArgumentException($"Unknown operation {operation}", nameof(operation)),
         };
@@ -206,27 +253,69 @@ public sealed class Master
         }
     }
 
+    private ResourceSet Adopt(AgentRecord agent, ResourceSet reported)
+    {
+        if (SendsIncarnations)
+        {
+            return reported;
+        }
+
+        var ghost = agent.Entry.Ghost;
+        var volumes = reported.Volumes.Select(v =>
+            v with { Incarnation = ghost.FindVolume(v.Role, v.Id)?.Incarnation ?? ++agent.Entry.LastIncarnation });
+        return reported.WithVolumes([.. volumes]);
+    }
+
     private AgentRecord GetOrAdd(string agentId)
     {
         ArgumentNullException.ThrowIfNull(agentId);
         if (!agents.TryGetValue(agentId, out var agent))
         {
-            agent = new AgentRecord(defaultCapacity);
+            if (!registry.TryGetValue(agentId, out var entry))
+            {
+                entry = new RegistryEntry(defaultCapacity);
+                registry[agentId] = entry;
+            }
+
+            agent = new AgentRecord(entry);
             agents[agentId] = agent;
         }
 
         return agent;
     }
 
-    private sealed class AgentRecord(long capacity)
+    // What survives a failover: what a master keeps in its durable registry, plus the ghost of the last view for the
+    // designs whose messages carry no incarnations (read by the harness and by adoption only, never validated against).
+    private sealed class RegistryEntry(long capacity)
     {
         public long Capacity { get; } = capacity;
 
-        public ResourceSet View { get; set; } = ResourceSet.Empty;
+        public long LastIncarnation { get; set; }
+
+        public ResourceSet Ghost { get; set; } = ResourceSet.Empty;
+    }
+
+    private sealed class AgentRecord(RegistryEntry entry)
+    {
+        private ResourceSet view = ResourceSet.Empty;
+
+        public RegistryEntry Entry { get; } = entry;
+
+        public long Capacity => Entry.Capacity;
+
+        public ResourceSet View
+        {
+            get => view;
+            set
+            {
+                view = value;
+                Entry.Ghost = value;
+            }
+        }
 
         public bool Connected { get; set; }
 
-        public long LastIncarnation { get; set; }
+        public bool Adopting { get; set; }
 
         public ResourceSet? LastReported { get; set; }
     }
