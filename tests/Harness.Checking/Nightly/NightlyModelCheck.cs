@@ -122,8 +122,8 @@ public static class NightlyModelCheck
         return string.Create(
             CultureInfo.InvariantCulture,
             $"--agents {bounds.Agents} --roles {bounds.Roles} --ids {bounds.Ids} --ops {bounds.Operations} --io-errors {bounds.IoErrors} " +
-            $"--crashes {bounds.Crashes} --power-losses {bounds.PowerLosses} --link-breaks {bounds.LinkBreaks}" +
-            (bounds.Failovers > 0 ? $" --failovers {bounds.Failovers}" : string.Empty));
+            $"--crashes {bounds.Crashes} --power-losses {bounds.PowerLosses} --link-breaks {bounds.LinkBreaks}") +
+            (bounds.Failovers > 0 ? string.Create(CultureInfo.InvariantCulture, $" --failovers {bounds.Failovers}") : string.Empty);
     }
 
     private static int Lines(Violation v) => v.Steps.Sum(s => s.Lines.Count);
