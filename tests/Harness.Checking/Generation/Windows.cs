@@ -2,7 +2,7 @@ using Harness.Model;
 
 namespace Harness.Checking.Generation;
 
-/// <summary>The four windows of the review, which generated scenarios are biased to reach.</summary>
+/// <summary>The four windows of the review and the failover window, which generated scenarios are biased to reach.</summary>
 public enum Window
 {
     /// <summary>An rmdir fault after a DESTROY, with a CREATE of the same id before the DESTROY is re-applied.</summary>
@@ -16,13 +16,16 @@ public enum Window
 
     /// <summary>A power loss after a write that no writeback made durable.</summary>
     W4,
+
+    /// <summary>The master fails over while a CREATE or DESTROY is in flight, and the agent then registers with the new master.</summary>
+    W5,
 }
 
 /// <summary>Decides from a scenario's lines which windows it reaches.</summary>
 public static class WindowClassifier
 {
     /// <summary>Every window, in order.</summary>
-    public static IReadOnlyList<Window> All { get; } = [Window.W1, Window.W2, Window.W3, Window.W4];
+    public static IReadOnlyList<Window> All { get; } = [Window.W1, Window.W2, Window.W3, Window.W4, Window.W5];
 
     /// <summary>The windows <paramref name="scenario"/> reaches; see docs/conformance.md for the exact rules.</summary>
     public static IReadOnlyList<Window> Classify(Scenario scenario)
@@ -48,6 +51,11 @@ public static class WindowClassifier
         if (HitsW4(lines))
         {
             hits.Add(Window.W4);
+        }
+
+        if (HitsW5(lines))
+        {
+            hits.Add(Window.W5);
         }
 
         return hits;
@@ -146,6 +154,43 @@ public static class WindowClassifier
                     break;
                 default:
                     break;
+            }
+        }
+
+        return false;
+    }
+
+    // W5: a `master fails over` line f; before it a `create` or `destroy` line of some agent A with no deliver, restart,
+    // crash, power loss or break link of A between (its message is still in flight and is lost); after f a `reconnect` or
+    // `restart` of A (where the new master adopts what A reports).
+    private static bool HitsW5(IReadOnlyList<ScenarioCommand> lines)
+    {
+        for (var f = 0; f < lines.Count; f++)
+        {
+            if (lines[f].Kind != CommandKind.Failover)
+            {
+                continue;
+            }
+
+            var inFlight = new HashSet<int>();
+            var stopped = new HashSet<int>();
+            for (var d = f - 1; d >= 0; d--)
+            {
+                var c = lines[d];
+                if (Runs(c) || c.Kind is CommandKind.BreakLink || (c.Kind is CommandKind.Crash or CommandKind.PowerLoss && c.Step is null) ||
+                    c.Kind == CommandKind.Failover)
+                {
+                    stopped.Add(c.Agent);
+                }
+                else if (c.Kind is CommandKind.Create or CommandKind.Destroy && !stopped.Contains(c.Agent))
+                {
+                    inFlight.Add(c.Agent);
+                }
+            }
+
+            if (lines.Skip(f + 1).Any(c => c.Kind is CommandKind.Reconnect or CommandKind.Restart && inFlight.Contains(c.Agent)))
+            {
+                return true;
             }
         }
 
