@@ -58,9 +58,9 @@ public sealed record NightlyWork
     [
         new Bounds(),
         new Bounds { Operations = 5, IoErrors = 2, Crashes = 2 },
-        new Bounds { Operations = 6, IoErrors = 2, Crashes = 2, PowerLosses = 2, LinkBreaks = 2 },
-        new Bounds { Ids = 3, Operations = 6, IoErrors = 2, Crashes = 2, PowerLosses = 2, LinkBreaks = 2 },
-        new Bounds { Ids = 3, Operations = 7, IoErrors = 3, Crashes = 2, PowerLosses = 2, LinkBreaks = 2 },
+        new Bounds { Operations = 6, IoErrors = 2, Crashes = 2, PowerLosses = 2, LinkBreaks = 2, Failovers = 1 },
+        new Bounds { Ids = 3, Operations = 6, IoErrors = 2, Crashes = 2, PowerLosses = 2, LinkBreaks = 2, Failovers = 1 },
+        new Bounds { Ids = 3, Operations = 7, IoErrors = 3, Crashes = 2, PowerLosses = 2, LinkBreaks = 2, Failovers = 1 },
     ];
 
     /// <summary>The first depth of exhaustive conformance.</summary>
