@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
+using Harness.Checking.Mutation;
 using Harness.Checking.Results;
 using Harness.Model;
 
@@ -99,7 +100,7 @@ public static class Cli
     /// <summary>The one line an input or environment problem is reported with, or null for a defect of the program.</summary>
     public static string? BadInputMessage(Exception e) => e switch
     {
-        UsageException or ScenarioException or FormatException or ResultFormatException => OneLine(e.Message),
+        UsageException or ScenarioException or FormatException or ResultFormatException or MutationSetupException => OneLine(e.Message),
         ArgumentOutOfRangeException => OneLine(e.Message.Split(" (Parameter", 2)[0]),
         UnauthorizedAccessException or IOException => OneLine(e.Message),
         _ => null,

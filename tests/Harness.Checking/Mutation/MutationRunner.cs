@@ -95,7 +95,7 @@ public static class MutationRunner
     /// <summary>The checkers that generate their inputs (what a nightly run spends its hours on).</summary>
     public static IReadOnlySet<string> Generative { get; } = new HashSet<string>(StringComparer.Ordinal) { "conform-sim", "conform-real", "interleave" };
 
-    private static readonly string[] CopiedDirectories = ["model", "impl", "tests", "scenarios", ".config"];
+    private static readonly string[] CopiedDirectories = ["model", "impl", "tests", "scenarios", "expectations", "docs", ".config"];
     private static readonly string[] CopiedFiles = ["Harness.sln", "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig", "nuget.config"];
     private static readonly HashSet<string> SkippedDirectories = new(StringComparer.Ordinal) { "bin", "obj", "TestResults", "out", "interleave-out" };
 
@@ -129,7 +129,7 @@ public static class MutationRunner
             options.Progress("building the unmutated copy");
             if (!scope.Build("baseline"))
             {
-                throw new InvalidOperationException($"the unmutated copy does not build; see {Path.Combine(logs, "baseline-build.log")}");
+                throw new MutationSetupException($"the unmutated copy does not build; see {Path.Combine(logs, "baseline-build.log")}");
             }
 
             // The baseline runs every checker on each design some selected mutant names: none may fail there.
@@ -439,3 +439,6 @@ public static class MutationRunner
         }
     }
 }
+
+/// <summary>The scratch copy cannot be set up (it does not build unmutated): nothing was measured.</summary>
+public sealed class MutationSetupException(string message) : Exception(message);
