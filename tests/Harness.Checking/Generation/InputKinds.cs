@@ -33,9 +33,12 @@ public static class InputKinds
     /// <summary>A RESERVE or CREATE larger than what is free.</summary>
     public const string OverCapacity = "over-capacity";
 
+    /// <summary>A message with a hostile name sent straight to the agent (<c>send-agent</c>), which it must refuse before any I/O.</summary>
+    public const string HostileName = "hostile-name";
+
     /// <summary>Every kind, in report order.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [SameIdOtherRole, SeveralRoles, SeveralAgents, WhileDisconnected, DestroyUnknown, DuplicateId, UnreserveUnderVolumes, OverCapacity];
+        [SameIdOtherRole, SeveralRoles, SeveralAgents, WhileDisconnected, DestroyUnknown, DuplicateId, UnreserveUnderVolumes, OverCapacity, HostileName];
 
     /// <summary>The kinds <paramref name="scenario"/> reaches on <paramref name="design"/>'s model.</summary>
     public static IReadOnlyList<string> Classify(Design design, Scenario scenario)
@@ -49,6 +52,11 @@ public static class InputKinds
             if (c.Agent > 0)
             {
                 kinds.Add(SeveralAgents);
+            }
+
+            if (c.Kind == CommandKind.SendAgent)
+            {
+                kinds.Add(HostileName);
             }
 
             if (c.Kind is CommandKind.Reserve or CommandKind.Unreserve or CommandKind.Create or CommandKind.Destroy && c.Role is not null)
@@ -100,7 +108,7 @@ public static class InputKinds
 
             if (step.Rejected is { } why)
             {
-                kinds.Add(dropped ? WhileDisconnected : Rejection(c, why));
+                kinds.Add(c.Kind == CommandKind.SendAgent ? HostileName : dropped ? WhileDisconnected : Rejection(c, why));
             }
         }
 

@@ -8,6 +8,10 @@ public static partial class ScenarioGenerator
     /// <summary>One walk step in this many (on average) is preceded by an operation the master must refuse.</summary>
     private const uint RejectedOneIn = 8;
 
+    /// <summary>Role and id pairs of which at least one breaks the name rule, as a <c>send-agent</c> line can write them.</summary>
+    private static readonly (string Role, string Id)[] HostileNames =
+        [("..", "v1"), ("r1", ".."), (".", "v1"), ("r1", "."), ("r1", "v1/.."), ("..", "..")];
+
     /// <summary>The largest size a refused line asks for.</summary>
     private const int MaxRefusedSize = 1;
 
@@ -15,7 +19,9 @@ public static partial class ScenarioGenerator
     /// With a small chance drawn from <paramref name="draw"/>, an operation line the model's master refuses in state
     /// <paramref name="s"/> without any state change, so the walk needs no model action for it: an operation for an agent
     /// the master believes disconnected (dropped), a DESTROY of a volume it does not hold, a CREATE of an id it holds, an
-    /// UNRESERVE of disk that volumes use, a CREATE larger than what its role has free. Otherwise null. A RESERVE beyond the
+    /// UNRESERVE of disk that volumes use, a CREATE larger than what its role has free, or a <c>send-agent</c> line with a
+    /// hostile name that a running agent must refuse. Otherwise null. Damaged checkpoints are left out: the agent refuses
+    /// them and stays down by design, so every sequence with one would read as a convergence violation on every design. A RESERVE beyond the
     /// capacity is left out: the walk's model has less capacity than the replay's (<see cref="ModelRunner.ScenarioCapacity"/>),
     /// and a size that large would widen the replay model's state beyond its limit. A refused line uses one operation of the
     /// walk's budget in <paramref name="s"/>.
@@ -40,6 +46,15 @@ public static partial class ScenarioGenerator
         for (var a = 0; a < l.Agents; a++)
         {
             var view = s.Get(l.MasterView[a]);
+            if ((AgentStatus)s.GetInt(l.Status[a]) is AgentStatus.Connected or AgentStatus.Disconnected)
+            {
+                // A message with a hostile name straight to a running agent, bypassing the master: the agent must refuse it
+                // before any I/O (confinement). The name is picked by other bits of the roll than the candidate.
+                var (role, id) = HostileNames[(int)((roll >> 8) % (uint)HostileNames.Length)];
+                candidates.Add(new ScenarioCommand(line, CommandKind.SendAgent, a, role, id, SendsTask: false));
+                candidates.Add(new ScenarioCommand(line, CommandKind.SendAgent, a, role, id, SendsTask: true));
+            }
+
             if (!s.GetBool(l.MasterConnected[a]))
             {
                 // The master drops any operation for an agent it believes disconnected, valid or not.

@@ -90,6 +90,7 @@ public sealed class ConformanceFindingsTests(ITestOutputHelper output)
         { "target-incarnation", "skip-directory-fsync" },
         { "target", "delta-against-target" },
         { "target", "ignore-rmdir-failure" },
+        { "target-incarnation", "agent-skips-validation" },
     };
 
     [Theory]
