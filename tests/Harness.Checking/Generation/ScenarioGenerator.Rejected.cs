@@ -19,12 +19,11 @@ public static partial class ScenarioGenerator
     /// With a small chance drawn from <paramref name="draw"/>, an operation line the model's master refuses in state
     /// <paramref name="s"/> without any state change, so the walk needs no model action for it: an operation for an agent
     /// the master believes disconnected (dropped), a DESTROY of a volume it does not hold, a CREATE of an id it holds, an
-    /// UNRESERVE of disk that volumes use, a CREATE larger than what its role has free, or a <c>send-agent</c> line with a
-    /// hostile name that a running agent must refuse. Otherwise null. Damaged checkpoints are left out: the agent refuses
-    /// them and stays down by design, so every sequence with one would read as a convergence violation on every design. A RESERVE beyond the
-    /// capacity is left out: the walk's model has less capacity than the replay's (<see cref="ModelRunner.ScenarioCapacity"/>),
-    /// and a size that large would widen the replay model's state beyond its limit. A refused line uses one operation of the
-    /// walk's budget in <paramref name="s"/>.
+    /// UNRESERVE of disk that volumes use, a CREATE larger than what its role has free, a RESERVE beyond what is still
+    /// unreserved, or a <c>send-agent</c> line with a hostile name that a running agent must refuse. Otherwise null.
+    /// Damaged checkpoints are left out: the agent refuses them and stays down by design, so every sequence with one would
+    /// read as a convergence violation on every design. A refused line uses one operation of the walk's budget in
+    /// <paramref name="s"/>.
     /// </summary>
     public static ScenarioCommand? RejectedLine(Semantics semantics, ref ModelState s, int draw, int line)
     {
@@ -68,6 +67,19 @@ public static partial class ScenarioGenerator
 
                 candidates.Add(new ScenarioCommand(line, CommandKind.Reserve, a, names.Role(0)));
                 continue;
+            }
+
+            var reserved = 0;
+            for (var r = 0; r < l.Roles; r++)
+            {
+                reserved += l.Reserved(view, r);
+            }
+
+            if (reserved > 0)
+            {
+                // A RESERVE within the disk but beyond what earlier reservations left unreserved, sized against the replay's
+                // capacity (the walk's model has less): a master that checks against the whole disk accepts it.
+                candidates.Add(new ScenarioCommand(line, CommandKind.Reserve, a, names.Role(0), Size: ModelRunner.ScenarioCapacity - reserved + 1));
             }
 
             for (var r = 0; r < l.Roles; r++)
