@@ -28,9 +28,11 @@ public static class ExhaustiveSequences
     /// <summary>
     /// One scenario per leaf of the breadth-first tree over model states of at most <paramref name="depth"/> actions, over
     /// <paramref name="agents"/> agents and <paramref name="roles"/> roles of <paramref name="ids"/> ids. The scenarios are
-    /// written when they are read: the search keeps only each state's parent and action once it ends.
+    /// written when they are read: the search keeps only each state's parent and action once it ends. More than
+    /// <paramref name="maxStates"/> states stop it with <see cref="ExhaustiveSearchTooLargeException"/>.
     /// </summary>
-    public static IReadOnlyList<Scenario> UpTo(Design design, int depth, DiskKind disk, int agents = 1, int roles = 1, int ids = 2)
+    public static IReadOnlyList<Scenario> UpTo(
+        Design design, int depth, DiskKind disk, int agents = 1, int roles = 1, int ids = 2, int maxStates = MaxStates)
     {
         var semantics = new Semantics(design, new Layout(SearchBounds(disk, agents, roles, ids)));
         var initial = semantics.Initial();
@@ -62,10 +64,10 @@ public static class ExhaustiveSequences
                         continue;
                     }
 
-                    if (seen.Count >= MaxStates)
+                    if (seen.Count >= maxStates)
                     {
                         throw new ExhaustiveSearchTooLargeException(string.Create(CultureInfo.InvariantCulture,
-                            $"the exhaustive search to depth {depth} over {agents} x {roles} x {ids} agents x roles x ids holds more than {MaxStates:N0} model states at depth {level + 1}; lower --exhaustive-depth"));
+                            $"the exhaustive search to depth {depth} over {agents} x {roles} x {ids} agents x roles x ids holds more than {maxStates:N0} model states at depth {level + 1}; lower --exhaustive-depth"));
                     }
 
                     seen[t] = parents.Count;

@@ -66,6 +66,16 @@ public sealed class ExhaustiveSequencesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void UpTo_MoreStatesThanTheCap_StopsWithAMessageNamingTheFlag()
+    {
+        var e = Assert.Throws<ExhaustiveSearchTooLargeException>(() =>
+            ExhaustiveSequences.UpTo(Design.TargetIncarnation, 3, DiskKind.Simulated, agents: 2, roles: 2, ids: 2, maxStates: 500));
+
+        Assert.Contains("more than 500 model states at depth 3", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("lower --exhaustive-depth", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void UpTo_TwoAgentsTwoRoles_ReachesTheSecondAgentAndTheSecondRole()
     {
         var leaves = ExhaustiveSequences.UpTo(Design.TargetIncarnation, 2, DiskKind.Simulated, agents: 2, roles: 2, ids: 2);
