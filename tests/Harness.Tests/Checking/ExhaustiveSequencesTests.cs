@@ -53,6 +53,15 @@ public sealed class ExhaustiveSequencesTests(ITestOutputHelper output)
         Assert.Empty(result.Divergences);
         Assert.Empty(result.Violations);
         Assert.True(result.ExhaustiveSequences > small, $"{result.ExhaustiveSequences} leaves at 2 x 2 x 2, {small} at 1 x 1 x 2");
+
+        // Among the scenarios run: one with both agents and both roles at once.
+        var leaves = ExhaustiveSequences.UpTo(Design.TargetIncarnation, 2, DiskKind.Real, agents: 2, roles: 2, ids: 2);
+        Assert.Contains(leaves, s =>
+        {
+            var lines = s.Commands.Select(c => c.ToString()).ToList();
+            return lines.Any(l => l.EndsWith("@a2", StringComparison.Ordinal)) && lines.Any(l => !l.Contains("@a2", StringComparison.Ordinal)) &&
+                   lines.Any(l => l.Contains("r1", StringComparison.Ordinal)) && lines.Any(l => l.Contains("r2", StringComparison.Ordinal));
+        });
     }
 
     [Fact]
