@@ -126,6 +126,17 @@ internal sealed class LogicalStepFileSystem : FileSystemDecorator
         return slash < 0 || path.IndexOf('/', slash + 1) >= 0 ? null : (path[prefix.Length..slash], path[(slash + 1)..]);
     }
 
+    /// <summary>
+    /// Whether an operation is where a logical step takes effect: the mkdir or rmdir of a volume directory, or the rename
+    /// that puts a checkpoint file in place. In the designs without fsync a step is complete there.
+    /// </summary>
+    public static bool IsCommitPoint(FsOp op, string path, string? destination) => op switch
+    {
+        FsOp.Mkdir or FsOp.Rmdir => VolumeOf(path) is not null,
+        FsOp.Rename => destination == AgentLayout.InfoFile || destination == AgentLayout.TargetFile,
+        _ => false,
+    };
+
     /// <summary>The incarnation of the task data in a volume directory (0: none or unreadable).</summary>
     public static long DataIncarnation(IFileSystem fileSystem, string volumePath)
     {

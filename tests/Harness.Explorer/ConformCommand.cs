@@ -22,8 +22,8 @@ public static class ConformCommand
             "sim: the agents on simulated disks (crashes, power losses, writeback); real: on the real disk, a fresh temporary directory per scenario");
         var sequences = CliOptions.Number("--sequences", 200, 0, 10_000_000, "generated scenarios to run");
         var maxLength = CliOptions.Number("--max-length", 30, 1, 200, "most model actions per scenario");
-        var agents = CliOptions.Number("--agents", 1, 1, 2, "agents in the generated scenarios");
-        var roles = CliOptions.Number("--roles", 1, 1, 2, "roles in the generated scenarios (the exhaustive sequences use one agent and one role)");
+        var agents = CliOptions.Number("--agents", 1, 1, 2, "agents in the generated scenarios and the exhaustive sequences");
+        var roles = CliOptions.Number("--roles", 1, 1, 2, "roles in the generated scenarios and the exhaustive sequences");
         var ids = CliOptions.Number("--ids", 2, 1, 3, "persistence ids per role; by default the most, up to 2, that fit the packed state with --agents and --roles");
         var seed = CliOptions.LongSeed("--seed", ConformOptions.DefaultSeed, "root seed: the same seed gives the same scenarios");
         var depth = CliOptions.Number("--exhaustive-depth", 0, 0, 12, "also run every model-state-distinct action sequence up to depth N");
@@ -101,7 +101,16 @@ public static class ConformCommand
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"conform --design {options.Design.Name()} --disk {diskName} --agents {options.Agents} --roles {options.Roles} --ids {options.Ids} --seed {options.Seed}: running {options.Sequences} sequences"));
         stdout.Flush();
-        var result = ConformanceChecker.Run(options);
+        ConformResult result;
+        try
+        {
+            result = ConformanceChecker.Run(options);
+        }
+        catch (ExhaustiveSearchTooLargeException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+
         stdout.Write(ConformReport.Text(result));
         var interrupted = !result.Complete;
 
@@ -145,7 +154,7 @@ public static class ConformCommand
                     Seconds = result.Seconds, Complete = !interrupted,
                 },
                 .. result.ExhaustiveSequences > 0
-                    ? new[] { new Coverage { Checker = "exhaustive", Design = options.Design.Name(), Bound = $"--exhaustive-depth {options.ExhaustiveDepth}", Sequences = result.ExhaustiveSequences, Complete = !interrupted } }
+                    ? new[] { new Coverage { Checker = "exhaustive", Design = options.Design.Name(), Bound = string.Create(CultureInfo.InvariantCulture, $"--exhaustive-depth {options.ExhaustiveDepth} --agents {options.Agents} --roles {options.Roles} --ids {options.Ids}"), Sequences = result.ExhaustiveSequences, Complete = !interrupted } }
                     : [],
             ],
             Verdicts = [.. Properties.All.Select(p => new Verdict(options.Design.Name(), p.Name(), "conform",

@@ -45,6 +45,7 @@ public static class InterleaveCommand
         Ids = parse.GetValue(d.Ids),
         Roles = parse.GetValue(d.Roles),
         RareInputOdds = parse.GetValue(d.RareInputs),
+        FaultOdds = parse.GetValue(d.FaultOdds),
         OperationsPerFramework = parse.GetValue(d.Ops),
         Refinement = !parse.GetValue(d.NoRefinement),
         Properties = parse.GetValue(d.Properties) is { } list ? ParseProperties(list) : ClusterProperties.All.ToHashSet(StringComparer.Ordinal),
@@ -328,9 +329,11 @@ public static class InterleaveCommand
                 "explore N independent seeds derived from --seed and print the median executions and seconds to the first bug");
             Parallel = CliOptions.Number("--parallel", 1, 0, 256,
                 "Coyote engines side by side, each with its own seed and share of the iterations; 0 = one per core. The bug reported is the lowest-numbered engine's");
-            Faults = CliOptions.Text("--faults", "LIST", "comma-separated: mkdir, rmdir, write, rename, io, crash, power-loss, break-link, late-notice, all, none");
+            Faults = CliOptions.Text("--faults", "LIST", "comma-separated: mkdir, rmdir, write, rename, io, crash, power-loss, break-link, late-notice, writeback (the kernel's flush right after an I/O step of an update; only with power-loss), all, none");
             Faults.DefaultValueFactory = _ => "all";
             FaultBudget = CliOptions.Number("--fault-budget", 2, 0, 20, "faults per execution");
+            FaultOdds = CliOptions.Number("--fault-odds", 4, 1, 1000,
+                "one in N: the chance that an eligible I/O step fails or is followed by a crash, power loss or writeback, or that a fault comes when a message arrives, while the budget lasts");
             Frameworks = CliOptions.Number("--frameworks", 1, 1, 4, "framework actors");
             Ids = CliOptions.Number("--ids", 1, 1, 4, "persistence ids they share");
             Ops = CliOptions.Number("--ops", 6, 0, 50, "operations per framework");
@@ -346,7 +349,7 @@ public static class InterleaveCommand
             Command = new Command("interleave", "Run the implementation's master and agent with frameworks, connections and a fault injector as Coyote actors, " +
                 "exploring their interleavings and the faults, and check every property with monitors. A bug prints its text and the command that replays it.")
             {
-                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
+                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, FaultOdds, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
                 RefinementOn, NoRefinement, Out, Json, Replay,
             };
             CliOptions.Conflict(Command, RefinementOn, NoRefinement, "--refinement and --no-refinement contradict each other");
@@ -403,6 +406,8 @@ public static class InterleaveCommand
         public Option<string?> Faults { get; }
 
         public Option<int> FaultBudget { get; }
+
+        public Option<int> FaultOdds { get; }
 
         public Option<int> Frameworks { get; }
 

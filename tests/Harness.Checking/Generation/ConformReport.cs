@@ -19,7 +19,7 @@ public static class ConformReport
             $"{result.Sequences} generated sequences (up to {o.MaxLength} actions)");
         if (result.ExhaustiveSequences > 0)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" and {result.ExhaustiveSequences} exhaustive ones (depth {o.ExhaustiveDepth})");
+            sb.Append(CultureInfo.InvariantCulture, $" and {result.ExhaustiveSequences} exhaustive ones (depth {o.ExhaustiveDepth}, {o.Agents} x {o.Roles} x {o.Ids} agents x roles x ids)");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $", {result.Lines} lines in {result.Seconds:0.00} s ({result.LinesPerSecond:0} lines/s)\n");

@@ -23,13 +23,13 @@ public sealed record ConformOptions
     /// <summary>The most model actions in one generated scenario.</summary>
     public int MaxLength { get; init; } = 30;
 
-    /// <summary>Agents in the generated scenarios (the exhaustive sequences use one).</summary>
+    /// <summary>Agents in the generated scenarios and in the exhaustive search.</summary>
     public int Agents { get; init; } = 1;
 
-    /// <summary>Roles in the generated scenarios (the exhaustive sequences use one).</summary>
+    /// <summary>Roles in the generated scenarios and in the exhaustive search.</summary>
     public int Roles { get; init; } = 1;
 
-    /// <summary>Persistence ids per role in the generated scenarios.</summary>
+    /// <summary>Persistence ids per role in the generated scenarios and in the exhaustive search.</summary>
     public int Ids { get; init; } = 2;
 
     /// <summary>The root seed: the same seed gives the same scenarios and the same verdict.</summary>
@@ -139,7 +139,7 @@ public static class ConformanceChecker
             .Select((g, i) => (g.Scenario, Origin: $"sequence {i + 1} of seed {options.Seed}"))
             .ToList();
         var exhaustive = options.ExhaustiveDepth > 0
-            ? ExhaustiveSequences.UpTo(options.Design, options.ExhaustiveDepth, options.Disk)
+            ? ExhaustiveSequences.UpTo(options.Design, options.ExhaustiveDepth, options.Disk, options.Agents, options.Roles, options.Ids)
             : [];
         var hits = WindowClassifier.All.ToDictionary(w => w, _ => 0);
         var inputs = InputKinds.All.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);

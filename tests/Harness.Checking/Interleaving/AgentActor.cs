@@ -25,6 +25,12 @@ public sealed class AgentActor : ClusterActor
     private bool powerLossAtCrash;
     private PowerLossMode powerLossMode;
 
+    // The update (a checkpoint delivery or a recovery) in progress, and what has happened in it: the model's update holds
+    // one fault, so a writeback comes only in an update whose steps have not failed, and after one no other fault does.
+    private bool updating;
+    private bool stepFailed;
+    private bool writtenBack;
+
     /// <inheritdoc/>
     protected override void Start()
     {
@@ -41,22 +47,22 @@ public sealed class AgentActor : ClusterActor
         // One standing rule per enabled kind: each eligible step asks Coyote whether it fails, while the budget lasts.
         if (Cluster.Enabled(FaultKinds.Mkdir))
         {
-            faults.FailNext(FsOp.Mkdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Mkdir, s => IsVolume(s.Path) && DrawStepFault(), untilCleared: true);
         }
 
         if (Cluster.Enabled(FaultKinds.Rmdir))
         {
-            faults.FailNext(FsOp.Rmdir, s => IsVolume(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Rmdir, s => IsVolume(s.Path) && DrawStepFault(), untilCleared: true);
         }
 
         if (Cluster.Enabled(FaultKinds.Write))
         {
-            faults.FailNext(FsOp.Write, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Write, s => IsCheckpoint(s.Path) && DrawStepFault(), untilCleared: true);
         }
 
         if (Cluster.Enabled(FaultKinds.Rename))
         {
-            faults.FailNext(FsOp.Rename, s => IsCheckpoint(s.Path) && DrawFault(), untilCleared: true);
+            faults.FailNext(FsOp.Rename, s => IsCheckpoint(s.Path) && DrawStepFault(), untilCleared: true);
         }
 
         faults.StepObserver = AfterStep;
@@ -68,6 +74,7 @@ public sealed class AgentActor : ClusterActor
         Narrate($"agent: {step.Op.ToString().ToLowerInvariant()} {step.Path}{(step.Destination is null ? string.Empty : " -> " + step.Destination)}{(step.Failed ? " FAILS" : string.Empty)}");
         if (step.Failed)
         {
+            stepFailed = true;
             return;
         }
 
@@ -78,15 +85,47 @@ public sealed class AgentActor : ClusterActor
 
         var crash = Cluster.Enabled(FaultKinds.Crash);
         var power = Cluster.Enabled(FaultKinds.PowerLoss);
-        if ((crash || power) && DrawFault())
+        if ((crash || power) && DrawStepFault())
         {
             powerLossAtCrash = power && (!crash || RandomBoolean());
             powerLossMode = RandomBoolean() ? PowerLossMode.Drop : PowerLossMode.KeepMetadata;
             throw new SimulatedCrashException(step);
         }
+
+        // Only right after a step's commit point, where the model's writeback after that step is exact: a flush between a
+        // temporary file's write and its rename makes the content durable before the name, which the model cannot hold
+        // (a power loss that keeps metadata then shows the whole file where the model shows an empty one).
+        if (LogicalStepFileSystem.IsCommitPoint(step.Op, step.Path, step.Destination) && WritebackMayMatter() &&
+            RandomInteger(Cluster.Options.FaultOdds) == 0)
+        {
+            // The kernel's periodic flush lands right after this step: everything so far is durable, the agent goes on.
+            // It spends no fault, as in the model: it is the disk's ordinary behaviour, seen only through a power loss.
+            writtenBack = true;
+            Cluster.Disk.Writeback();
+            Cluster.Refinement?.WrittenBack();
+            Narrate("the operating system writes back everything written so far");
+        }
     }
 
     private bool DrawFault() => Cluster.FaultsLeft > 0 && RandomInteger(Cluster.Options.FaultOdds) == 0 && Cluster.TryTakeFault();
+
+    // A fault at an I/O step: none after a writeback in the same update (the model's update holds one fault).
+    private bool DrawStepFault() => !writtenBack && DrawFault();
+
+    /// <summary>
+    /// Whether a writeback after the current step can matter, as the model's rule has it: inside an update whose steps have
+    /// not failed, while a power loss can still follow, and only where writes are not durable at once.
+    /// </summary>
+    private bool WritebackMayMatter() =>
+        updating && !stepFailed && !writtenBack && Cluster.Enabled(FaultKinds.Writeback) && Cluster.Enabled(FaultKinds.PowerLoss) &&
+        Cluster.FaultsLeft > 0 && !Cluster.Options.Design.IsDurable;
+
+    private void BeginUpdate(bool update)
+    {
+        updating = update;
+        stepFailed = false;
+        writtenBack = false;
+    }
 
     private static bool IsVolume(string path) => path.StartsWith(AgentLayout.VolumesRoot + "/", StringComparison.Ordinal);
 
@@ -103,7 +142,9 @@ public sealed class AgentActor : ClusterActor
         {
             Narrate("agent starts and recovers from disk");
             Cluster.Refinement?.RecoveryStarting();
+            BeginUpdate(true);
             var agent = Agent.Start(Cluster.Options.Design, disk);
+            BeginUpdate(false);
             Cluster.Agent = agent;
             Cluster.Refinement?.RecoveryEnded(stuck: false);
             Refine();
@@ -111,10 +152,12 @@ public sealed class AgentActor : ClusterActor
         }
         catch (Exception ex) when (ex is SimulatedCrashException or AgentExitedException)
         {
+            BeginUpdate(false);
             Died(exited: ex is AgentExitedException);
         }
         catch (CorruptCheckpointException ex)
         {
+            BeginUpdate(false);
             Narrate($"agent refuses to start: {ex.Message}");
             // The agent refuses to start for good; atomic-checkpoint reports why, and convergence can never be reached.
             Cluster.AgentStuck = true;
@@ -162,7 +205,9 @@ public sealed class AgentActor : ClusterActor
         {
             Narrate($"agent receives {message}");
             Cluster.Refinement?.DeliveryStarting(message);
+            BeginUpdate(message is not RunTaskMessage);
             var reply = agent.Handle(message);
+            BeginUpdate(false);
             if (reply is TaskReply ended)
             {
                 Cluster.Refinement?.TaskEnded(ended);
@@ -189,6 +234,7 @@ public sealed class AgentActor : ClusterActor
         }
         catch (Exception ex) when (ex is SimulatedCrashException or AgentExitedException)
         {
+            BeginUpdate(false);
             Died(exited: ex is AgentExitedException);
         }
 

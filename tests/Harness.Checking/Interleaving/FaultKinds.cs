@@ -31,11 +31,18 @@ public enum FaultKinds
     /// <summary>The master notices a dead connection late (or only at re-registration) and keeps accepting operations.</summary>
     LateNotice = 128,
 
+    /// <summary>
+    /// The operating system's writeback right after an I/O step of an update or a recovery: everything written so far becomes
+    /// durable and the agent goes on. Drawn only with <see cref="PowerLoss"/> and while one can still follow, in a design
+    /// whose writes are not durable at once: otherwise a flush changes nothing any later observation could see.
+    /// </summary>
+    Writeback = 256,
+
     /// <summary>Every I/O error.</summary>
     Io = Mkdir | Rmdir | Write | Rename,
 
     /// <summary>Every fault.</summary>
-    All = Io | Crash | PowerLoss | BreakLink | LateNotice,
+    All = Io | Crash | PowerLoss | BreakLink | LateNotice | Writeback,
 }
 
 /// <summary>Parsing and printing of <see cref="FaultKinds"/> lists such as <c>rmdir,late-notice</c>.</summary>
@@ -54,6 +61,7 @@ public static class FaultKindNames
         ("power-loss", FaultKinds.PowerLoss),
         ("break-link", FaultKinds.BreakLink),
         ("late-notice", FaultKinds.LateNotice),
+        ("writeback", FaultKinds.Writeback),
     ];
 
     /// <summary>Every accepted name, for error messages and help.</summary>

@@ -34,7 +34,10 @@ public sealed record InterleavingOptions
     /// <summary>Operations (RESERVE, CREATE, DESTROY, use) each framework issues.</summary>
     public int OperationsPerFramework { get; init; } = 6;
 
-    /// <summary>The chance, one in this many, that an eligible I/O step fails or is followed by a crash while the budget lasts.</summary>
+    /// <summary>
+    /// The chance, one in this many, that an eligible I/O step fails or is followed by a crash, power loss or writeback, or
+    /// that a fault comes when a message arrives, while the budget lasts.
+    /// </summary>
     public int FaultOdds { get; init; } = 4;
 
     /// <summary>Properties whose monitors are registered (names from <see cref="ClusterProperties.All"/>).</summary>
@@ -70,5 +73,5 @@ public sealed record InterleavingOptions
     /// <summary>The options as command-line arguments of <c>harness interleave</c>.</summary>
     public string ToArguments() => string.Create(
         CultureInfo.InvariantCulture,
-        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget} --frameworks {Frameworks} --ids {Ids}{(Roles == 1 ? "" : $" --roles {Roles}")} --ops {OperationsPerFramework}{(RareInputOdds == 8 ? "" : $" --rare-inputs {RareInputOdds}")}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}{(Refinement ? "" : " --no-refinement")}");
+        $"--design {Design.Name()} --faults {FaultKindNames.Format(Faults)} --fault-budget {FaultBudget}{(FaultOdds == 4 ? "" : $" --fault-odds {FaultOdds}")} --frameworks {Frameworks} --ids {Ids}{(Roles == 1 ? "" : $" --roles {Roles}")} --ops {OperationsPerFramework}{(RareInputOdds == 8 ? "" : $" --rare-inputs {RareInputOdds}")}{(Properties.Count == ClusterProperties.All.Count ? "" : " --properties " + string.Join(",", ClusterProperties.All.Where(Properties.Contains)))}{(Refinement ? "" : " --no-refinement")}");
 }

@@ -76,6 +76,11 @@ public sealed class RefinementObserver
     private bool stepDurabilityUnknown;
     private bool taskDurabilityUnknown;
 
+    // A crash between a recovery that a writeback split and its registration: the model's restart holds one fault, so it
+    // takes the crash and loses the writeback. Crash-only the two agree; a power loss before the next writeback would show
+    // what the writeback made durable.
+    private bool writebackDurabilityUnknown;
+
     /// <summary>Prepares refinement for the execution of <paramref name="cluster"/>.</summary>
     public RefinementObserver(Cluster cluster, RefinementStatistics? statistics)
     {
@@ -153,9 +158,10 @@ public sealed class RefinementObserver
         if (restartPending is { } restart)
         {
             restartPending = null;
-            Then(restart.FailedAt >= 0
-                ? new ModelAction(ActionKind.Restart, Fault: Fault.Fail, Step: restart.FailedAt)
-                : new ModelAction(ActionKind.Restart));
+            foreach (var action in WithWriteback(ActionKind.Restart, restart.FailedAt, restart.WritebackAt))
+            {
+                Then(action);
+            }
         }
         else
         {
@@ -261,11 +267,34 @@ public sealed class RefinementObserver
         if (StartsLogicalStep(fsStep))
         {
             current.Logical++;
+            current.CommitPassed = false;
         }
+
+        current.CommitPassed |= !fsStep.Failed && LogicalStepFileSystem.IsCommitPoint(fsStep.Op, fsStep.Path, fsStep.Destination);
 
         if (fsStep.Failed && current.FailedAt < 0)
         {
             current.FailedAt = Math.Max(0, current.Logical);
+        }
+    }
+
+    /// <summary>
+    /// The operating system wrote back everything the agent wrote so far, right after its last physical operation, inside
+    /// the current delivery or recovery. The model's writeback follows a logical step: the step in progress once its commit
+    /// point (the mkdir, the rmdir or the rename) has passed, which is where the agent draws it (a flush between a
+    /// temporary file's write and its rename has no model equivalent; docs/interleaving.md), else the one before it.
+    /// </summary>
+    public void WrittenBack()
+    {
+        // Whatever an earlier writeback left unknown is durable on both sides now.
+        writebackDurabilityUnknown = false;
+        if (io is { } current)
+        {
+            current.WritebackAt = Math.Max(-1, current.CommitPassed ? current.Logical : current.Logical - 1);
+            if (Following && !current.Initial)
+            {
+                statistics?.RecordWriteback();
+            }
         }
     }
 
@@ -280,9 +309,38 @@ public sealed class RefinementObserver
             return;
         }
 
-        Then(current.FailedAt >= 0
-            ? new ModelAction(ActionKind.Deliver, Fault: Fault.Fail, Step: current.FailedAt)
-            : new ModelAction(ActionKind.Deliver));
+        foreach (var action in WithWriteback(ActionKind.Deliver, current.FailedAt, current.WritebackAt))
+        {
+            Then(action);
+        }
+    }
+
+    /// <summary>
+    /// The model actions of an update that ran to its end: with its failed step, or with the writeback after a step (one
+    /// before any step is the idle writeback just before the update). The agent draws no writeback after a failure.
+    /// </summary>
+    private static IEnumerable<ModelAction> WithWriteback(ActionKind kind, int failedAt, int? writebackAt)
+    {
+        if (failedAt >= 0)
+        {
+            yield return new ModelAction(kind, Fault: Fault.Fail, Step: failedAt);
+            yield break;
+        }
+
+        if (writebackAt is not { } w)
+        {
+            yield return new ModelAction(kind);
+            yield break;
+        }
+
+        if (w < 0)
+        {
+            yield return new ModelAction(ActionKind.Writeback);
+            yield return new ModelAction(kind);
+            yield break;
+        }
+
+        yield return new ModelAction(kind, Fault: Fault.Writeback, Step: w);
     }
 
     /// <summary>A task ran (or failed to start) with <paramref name="reply"/>.</summary>
@@ -326,7 +384,7 @@ public sealed class RefinementObserver
         else
         {
             stepDurabilityUnknown = false;
-            restartPending = new PendingRestart(current.FailedAt);
+            restartPending = new PendingRestart(current.FailedAt, current.WritebackAt);
         }
     }
 
@@ -354,6 +412,31 @@ public sealed class RefinementObserver
                 ? "a power loss after a crash between a durable step and its fsync, before a recovery re-synced it"
                 : "a power loss after a crash between a task's write and its last fsync");
             return;
+        }
+
+        if (current?.WritebackAt is not null)
+        {
+            // The agent draws no fault after a writeback in the same update, and exits only on a failure.
+            Unmappable("a crash inside an update after a writeback in it, which the model's one fault per update cannot hold");
+            return;
+        }
+
+        if (powerLoss && writebackDurabilityUnknown)
+        {
+            Unmappable("a power loss after a crash between a recovery that a writeback split and its registration");
+            return;
+        }
+
+        if (pendingRestart?.WritebackAt is not null && powerLoss && mode == PowerLossMode.KeepMetadata)
+        {
+            // The steps after the writeback keep their renames and lose their content: no model step splits a recovery so.
+            Unmappable("a power loss that keeps metadata between a recovery that a writeback split and its registration");
+            return;
+        }
+
+        if (pendingRestart?.WritebackAt is not null && !powerLoss)
+        {
+            writebackDurabilityUnknown = true;
         }
 
         if (!powerLoss && !exited && current is { Initial: false })
@@ -406,6 +489,15 @@ public sealed class RefinementObserver
                 // restart that had changed nothing yet.
                 alternatives.Add(new Alternative(null, kind == ActionKind.Restart && !powerLoss ? [] : [Idle(fault, agentUp: kind == ActionKind.Deliver)]));
             }
+        }
+        else if (pendingRestart is { WritebackAt: { } w } && powerLoss)
+        {
+            // Recovered with a writeback after step w, then a power loss that drops what was not durable: the disk is as
+            // the recovery left it at step w, durably, and the agent is down. So is the model's after a crash right after
+            // step w, a writeback, and a power loss with nothing left to lose.
+            alternatives.Add(new Alternative(null, w >= 0
+                ? [new ModelAction(ActionKind.Restart, Fault: Fault.Crash, Step: w), new ModelAction(ActionKind.Writeback), Idle(fault, agentUp: false)]
+                : [new ModelAction(ActionKind.Writeback), Idle(fault, agentUp: false)]));
         }
         else if (pendingRestart is not null)
         {
@@ -769,7 +861,7 @@ public sealed class RefinementObserver
 
     private sealed record UseRewrite(ModelState State, List<Entry> History);
 
-    private sealed record PendingRestart(int FailedAt);
+    private sealed record PendingRestart(int FailedAt, int? WritebackAt);
 
     private sealed class PendingTask(string role, string id, long incarnation, int launchIndex)
     {
@@ -791,5 +883,11 @@ public sealed class RefinementObserver
         public int Physical { get; set; }
 
         public bool LastWasRootFsync { get; set; }
+
+        /// <summary>Whether the commit point of the logical step in progress has passed.</summary>
+        public bool CommitPassed { get; set; }
+
+        /// <summary>The logical step a writeback came after (-1: before the first), or null when none came.</summary>
+        public int? WritebackAt { get; set; }
     }
 }

@@ -14,6 +14,7 @@ public sealed class RefinementStatistics
     private int executions;
     private int unmappable;
     private int reordered;
+    private int writebacks;
 
     /// <summary>Executions refinement followed (from their first registration on).</summary>
     public int Executions
@@ -51,6 +52,18 @@ public sealed class RefinementStatistics
         }
     }
 
+    /// <summary>Writebacks inside a delivery or recovery that refinement mapped to the model's writeback after a step.</summary>
+    public int Writebacks
+    {
+        get
+        {
+            lock (gate)
+            {
+                return writebacks;
+            }
+        }
+    }
+
     /// <summary>Unmappable executions by reason.</summary>
     public IReadOnlyDictionary<string, int> Reasons
     {
@@ -68,7 +81,7 @@ public sealed class RefinementStatistics
     {
         lock (gate)
         {
-            var text = string.Create(CultureInfo.InvariantCulture, $"refinement followed {executions} execution(s) ({reordered} task(s) moved before later master operations); {unmappable} left the model's reach");
+            var text = string.Create(CultureInfo.InvariantCulture, $"refinement followed {executions} execution(s) ({reordered} task(s) moved before later master operations{(writebacks == 0 ? "" : $", {writebacks} writeback(s) inside updates")}); {unmappable} left the model's reach");
             return reasons.Count == 0 ? text : text + ": " + string.Join("; ", reasons.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value} x {r.Key}")));
         }
     }
@@ -86,6 +99,14 @@ public sealed class RefinementStatistics
         lock (gate)
         {
             reordered++;
+        }
+    }
+
+    internal void RecordWriteback()
+    {
+        lock (gate)
+        {
+            writebacks++;
         }
     }
 

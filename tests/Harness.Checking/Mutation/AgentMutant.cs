@@ -38,6 +38,12 @@ public abstract class AgentMutant
     /// </summary>
     public static AgentMutant TrustsNames { get; } = new TrustsNamesMutant();
 
+    /// <summary>
+    /// The agent's checkpoint writer keeps the reservations of the first role only (a loop that stops after one role):
+    /// memory is right, the file is not. With one role nothing is wrong, so only a search over two roles can see it.
+    /// </summary>
+    public static AgentMutant CheckpointFirstRoleOnly { get; } = new CheckpointFirstRoleOnlyMutant();
+
     /// <summary>Every mutant by its id (the corpus's id of the same mistake as a patch).</summary>
     public static IReadOnlyDictionary<string, AgentMutant> ById { get; } = new Dictionary<string, AgentMutant>(StringComparer.Ordinal)
     {
@@ -217,6 +223,27 @@ public abstract class AgentMutant
             }
 
             return Agent.Start(design, io);
+        }
+    }
+
+    private sealed class CheckpointFirstRoleOnlyMutant : AgentMutant
+    {
+        public override IFileSystem WrapAgentIo(AgentDesign design, IFileSystem io) => new FirstRoleCheckpointFileSystem(io);
+    }
+
+    private sealed class FirstRoleCheckpointFileSystem(IFileSystem inner) : FileSystemDecorator(inner)
+    {
+        public override void WriteFile(string path, ReadOnlySpan<byte> contents)
+        {
+            if (path != AgentLayout.InfoFile + AgentLayout.TemporarySuffix && path != AgentLayout.TargetFile + AgentLayout.TemporarySuffix)
+            {
+                Inner.WriteFile(path, contents);
+                return;
+            }
+
+            var set = CheckpointCodec.Decode(contents.ToArray(), path);
+            var first = set.Reservations.Take(1);
+            Inner.WriteFile(path, CheckpointCodec.Encode(ResourceSet.Create(first, set.Volumes)));
         }
     }
 

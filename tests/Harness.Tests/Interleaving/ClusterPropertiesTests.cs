@@ -45,11 +45,19 @@ public sealed class ClusterPropertiesTests
     [Fact]
     public void FaultKindNames_FormatThenParse_RoundTrips()
     {
-        foreach (var kinds in new[] { FaultKinds.All, FaultKinds.None, FaultKinds.Rmdir | FaultKinds.LateNotice, FaultKinds.Io | FaultKinds.Crash })
+        foreach (var kinds in new[] { FaultKinds.All, FaultKinds.None, FaultKinds.Rmdir | FaultKinds.LateNotice, FaultKinds.Io | FaultKinds.Crash, FaultKinds.PowerLoss | FaultKinds.Writeback })
         {
             Assert.Equal(kinds, FaultKindNames.Parse(FaultKindNames.Format(kinds)));
         }
 
         Assert.Throws<FormatException>(() => FaultKindNames.Parse("rmdir,nope"));
+        Assert.Equal("power-loss,writeback", FaultKindNames.Format(FaultKinds.PowerLoss | FaultKinds.Writeback));
+    }
+
+    [Fact]
+    public void ToArguments_FaultOdds_WrittenOnlyWhenNotTheDefault()
+    {
+        Assert.DoesNotContain("--fault-odds", new InterleavingOptions().ToArguments(), StringComparison.Ordinal);
+        Assert.Contains(" --fault-budget 2 --fault-odds 16 ", new InterleavingOptions { FaultOdds = 16 }.ToArguments(), StringComparison.Ordinal);
     }
 }

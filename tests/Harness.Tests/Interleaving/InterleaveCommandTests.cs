@@ -24,6 +24,8 @@ public sealed class InterleaveCommandTests : IDisposable
     [InlineData("interleave", "--design", "target", "--refinement", "--no-refinement")]
     [InlineData("interleave", "--design", "target", "--roles", "4")]
     [InlineData("interleave", "--design", "target", "--rare-inputs", "-1")]
+    [InlineData("interleave", "--design", "target", "--fault-odds", "0")]
+    [InlineData("interleave", "--design", "target", "--faults", "power-loss,flush")]
     public void Run_BadUsage_ExitsTwo(params string[] args) => Assert.Equal(2, Run(args).Code);
 
     [Fact]

@@ -103,6 +103,40 @@ public sealed class InterleavingTests : IDisposable
         Assert.NotNull(result.Property);
     }
 
+    // W4 with power losses alone (scenarios/w4-target-writeback-mid-update.scenario): the kernel's flush lands inside the
+    // DESTROY's update, after resources.target is written and before it is renamed over resources.info, so after a later
+    // power loss recovery re-applies the stale target and removes the re-created volume with its data. Without the
+    // writeback choice nothing makes the stale target durable. Few faults per step keep the budget for the late power loss.
+    private static readonly InterleavingOptions StaleTargetWindow = new()
+    {
+        Design = AgentDesign.Target,
+        Faults = FaultKinds.PowerLoss | FaultKinds.Writeback,
+        FaultOdds = 16,
+        OperationsPerFramework = 5,
+        RareInputOdds = 0,
+        Properties = new HashSet<string>(StringComparer.Ordinal) { ClusterProperties.NoDataLoss },
+    };
+
+    [Fact]
+    public void Explore_TargetWithPowerLossAndWriteback_FindsTheStaleTargetDataLoss()
+    {
+        var statistics = new RefinementStatistics();
+        var found = InterleavingExplorer.Explore(StaleTargetWindow with { RefinementStatistics = statistics }, new ExplorationSettings { Seed = 1, Iterations = 400 });
+
+        // Refinement followed every execution to the bug, writebacks included, and found the model in step with them.
+        Assert.True(found.BugFound, InterleavingExplorer.Summary(found));
+        Assert.True(statistics.Writebacks > 0);
+        Assert.Equal(0, statistics.Unmappable);
+        Assert.Contains("no-data-loss violated: the agent removed r1/v1 holding data of incarnation 2, which the master still holds", found.BugText, StringComparison.Ordinal);
+
+        // The schedule has the flush inside the DESTROY's update, between the target's rename and the rmdir, and refinement
+        // took it as the model's writeback after that step.
+        var narration = new List<string>();
+        var replayed = InterleavingExplorer.Replay(StaleTargetWindow with { Narration = narration }, found.Trace!);
+        Assert.Equal(found.BugText, replayed.BugText);
+        Assert.Contains("model: writeback after write target; deliver", narration);
+    }
+
     [Fact]
     public void Explore_TargetWithBrokenLinks_FindsTheLostDestroyWindow()
     {

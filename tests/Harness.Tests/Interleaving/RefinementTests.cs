@@ -37,6 +37,32 @@ public sealed class RefinementTests
         Assert.All(statistics.Reasons.Keys, reason => Assert.Contains("a power loss after a crash between", reason, StringComparison.Ordinal));
     }
 
+    // Writeback choices inside updates: each is mapped to the model's writeback after a step, and the power losses and
+    // crashes after it show whether the model made the same things durable. target-incarnation draws none (its writes are
+    // durable, as the model's rule has it), so it checks that the choice stays off there.
+    [Theory]
+    [InlineData(AgentDesign.Target, true)]
+    [InlineData(AgentDesign.PartialExit, true)]
+    [InlineData(AgentDesign.TargetIncarnation, false)]
+    public void Explore_WritebackChoicesWithRefinementOnly_FindsNoDivergence(AgentDesign design, bool drawsWritebacks)
+    {
+        var statistics = new RefinementStatistics();
+        var options = new InterleavingOptions
+        {
+            Design = design,
+            Faults = FaultKinds.PowerLoss | FaultKinds.Writeback | FaultKinds.Crash,
+            Properties = NoProperties,
+            RefinementStatistics = statistics,
+        };
+
+        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 11, Iterations = 40 });
+
+        Assert.False(result.BugFound, result.BugText);
+        Assert.Equal(40, statistics.Executions);
+        Assert.Equal(drawsWritebacks, statistics.Writebacks > 0);
+        Assert.All(statistics.Reasons.Keys, reason => Assert.Contains("a power loss after a crash between", reason, StringComparison.Ordinal));
+    }
+
     // An agent that writes resources.target with the volumes alone (only they need directory work) and puts the whole set
     // in it just before it commits: while a delta is applied, the pending target lacks the reservations. Recovery
     // finishes a pending target through the same commit, so every committed checkpoint, every registration, every
