@@ -248,9 +248,12 @@ public static class InterleaveCommand
             return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
-        stdout.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{options.Design.Name()} {ExplorationSettings.StrategyName(settings.Strategy)}: bug in {found.Count} of {ran} seeds; median to first bug {Median(found.Select(r => (double)r.Iterations))} executions, {Median(found.Select(r => r.Elapsed.TotalSeconds)):F2} s"));
+        var head = $"{options.Design.Name()} {ExplorationSettings.StrategyName(settings.Strategy)}: bug in {found.Count} of {ran} seeds";
+        stdout.WriteLine(found.Count == 0
+            ? $"{head}; no seed found one"
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"{head}; median to first bug {Median(found.Select(r => (double)r.Iterations))} executions, {Median(found.Select(r => r.Elapsed.TotalSeconds)):F2} s (over the seeds that found one)"));
         return context.Cancellation.IsCancellationRequested ? Cli.Interrupted : found.Count > 0 ? Cli.Violated : Cli.Ok;
     }
 
