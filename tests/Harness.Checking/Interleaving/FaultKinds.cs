@@ -31,11 +31,14 @@ public enum FaultKinds
     /// <summary>The master notices a dead connection late (or only at re-registration) and keeps accepting operations.</summary>
     LateNotice = 128,
 
+    /// <summary>A master failover: the master restarts with only its durable registry, every connection drops with what it carried, and the new master adopts what the agent reports when it re-registers.</summary>
+    Failover = 256,
+
     /// <summary>Every I/O error.</summary>
     Io = Mkdir | Rmdir | Write | Rename,
 
     /// <summary>Every fault.</summary>
-    All = Io | Crash | PowerLoss | BreakLink | LateNotice,
+    All = Io | Crash | PowerLoss | BreakLink | LateNotice | Failover,
 }
 
 /// <summary>Parsing and printing of <see cref="FaultKinds"/> lists such as <c>rmdir,late-notice</c>.</summary>
@@ -54,6 +57,7 @@ public static class FaultKindNames
         ("power-loss", FaultKinds.PowerLoss),
         ("break-link", FaultKinds.BreakLink),
         ("late-notice", FaultKinds.LateNotice),
+        ("failover", FaultKinds.Failover),
     ];
 
     /// <summary>Every accepted name, for error messages and help.</summary>

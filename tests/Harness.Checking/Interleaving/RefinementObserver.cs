@@ -104,6 +104,7 @@ public sealed class RefinementObserver
             Crashes = faults,
             PowerLosses = faults,
             LinkBreaks = faults,
+            Failovers = cluster.Enabled(FaultKinds.Failover) ? faults : 0,
             Capacity = (int)cluster.Capacity,
             MaxSize = Math.Max(1, options.Ids),
         };
@@ -223,6 +224,20 @@ public sealed class RefinementObserver
         tasks.Clear();
         initialMessage = false;
         Then(new ModelAction(ActionKind.BreakLink));
+    }
+
+    /// <summary>
+    /// The master failed over: the model's failover, taken at once (it drops the connection and the master's belief that
+    /// the agent is connected, as the implementation did in the same handler). The adoption is the model's registration
+    /// that follows: <c>reconnect agent</c>, or <c>restart agent</c> when the agent recovered meanwhile, which adopts in
+    /// the model as <see cref="Harness.Impl.Masters.Master.Register"/> does in the implementation. A recovery waiting for
+    /// its registration commutes with the failover (neither touches what the other does), so it stays pending.
+    /// </summary>
+    public void FailedOver()
+    {
+        tasks.Clear();
+        initialMessage = false;
+        Then(new ModelAction(ActionKind.Failover));
     }
 
     /// <summary>The agent starts recovering from its disk.</summary>
