@@ -169,14 +169,18 @@ public sealed class AgentRecovered(IReadOnlyList<VolumeDirectory> volumes, Resou
 }
 
 /// <summary>
-/// A master that failed over adopted the agent's report as its view (<see cref="MasterView"/>); the agent's volume
+/// A master that failed over adopted the agent's report as its view (<see cref="MasterView"/>) at the agent's
+/// registration, replacing the view of the master it took over from (<see cref="OldView"/>); the agent's volume
 /// directories then are <see cref="Volumes"/>. While the new master is adopting it has no view of its own, so this is
-/// where the monitors learn it.
+/// where the monitors learn it, and where the agent's registration is checked.
 /// </summary>
-public sealed class ViewAdopted(IReadOnlyList<VolumeDirectory> volumes, ResourceSet masterView) : MonitorEvent
+public sealed class ViewAdopted(IReadOnlyList<VolumeDirectory> volumes, ResourceSet oldView, ResourceSet masterView) : MonitorEvent
 {
     /// <summary>The volume directories on disk with the incarnation of their data (0: none).</summary>
     public IReadOnlyList<VolumeDirectory> Volumes { get; } = volumes;
+
+    /// <summary>The view of the master that failed over, with every incarnation.</summary>
+    public ResourceSet OldView { get; } = oldView;
 
     /// <summary>The adopted view with every incarnation.</summary>
     public ResourceSet MasterView { get; } = masterView;

@@ -62,14 +62,17 @@ public sealed class MasterActor : ClusterActor
         }
 
         var adopting = Cluster.Master.IsAdopting(Cluster.AgentId);
+        // While adopting, the view with incarnations is the old master's, kept as a ghost.
+        var oldView = Cluster.Master.ViewWithIncarnations(Cluster.AgentId);
         Cluster.Master.Register(Cluster.AgentId, registration.Reported);
         Cluster.MasterRegisteredEpoch = registration.Epoch;
         Cluster.Refinement?.Registered();
         Refine();
         if (adopting)
         {
-            // The new master had no view of the agent until now: the monitors learn the one it adopted.
-            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new ViewAdopted(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+            // The new master had no view of the agent until now: the monitors learn the one it adopted, with the old
+            // master's, and check the agent's registration against both (the agent's side waited for this).
+            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new ViewAdopted(ImplCluster.VolumeDirectories(Cluster.Disk), oldView, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
         }
 
         Narrate($"master registers the agent ({registration.Reported}) and sends its view {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");

@@ -23,7 +23,8 @@ public sealed class FreshVolumeMonitor : CoyoteMonitor
 /// registration that the data each task made durable is still there for every volume the master holds in that
 /// incarnation (a loss without a removal: a power loss that took back data that was never durable). It keeps no copy of
 /// the master's view, which a failover would leave stale: each event carries the view of the master at that moment, and
-/// after a failover it learns the view the new master adopted (<see cref="ViewAdopted"/>) and checks it the same way.
+/// after a failover it checks the agent's registration when the new master adopts it (<see cref="ViewAdopted"/>), against
+/// the adopted view and the old master's.
 /// </summary>
 public sealed class NoDataLossMonitor : CoyoteMonitor
 {
@@ -57,7 +58,8 @@ public sealed class NoDataLossMonitor : CoyoteMonitor
         var adopted = (ViewAdopted)e;
         foreach (var ((role, id), incarnation) in durableData)
         {
-            var problem = ClusterProperties.CheckDataSurvived(adopted.MasterView, role, id, incarnation, adopted.Volumes, "when a new master adopted it");
+            var problem = ClusterProperties.CheckDataSurvived(adopted.MasterView, role, id, incarnation, adopted.Volumes, "when a new master adopted it")
+                ?? ClusterProperties.CheckDataSurvived(adopted.OldView, role, id, incarnation, adopted.Volumes, "across a failover");
             Assert(problem is null, "{0}", problem);
         }
     }
