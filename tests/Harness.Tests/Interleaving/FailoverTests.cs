@@ -22,26 +22,22 @@ public sealed class FailoverTests
     // takes it for a new volume and its task sees the destroyed incarnation's data. The model has the same bug, so
     // refinement (on) stays quiet and the property monitor reports it.
     [Fact]
-    public void Explore_KeepGoingWithFailoverOnly_FindsTheAdoptedDestroyedVolume()
+    public void Explore_KeepGoingWithFailoverOnly_FindsTheAdoptedDestroyedVolumeAndItsTraceReplays()
     {
-        var result = InterleavingExplorer.Explore(FailoverOnly with { Design = AgentDesign.KeepGoing }, new ExplorationSettings { Seed = 7, Iterations = 100 });
+        var options = FailoverOnly with { Design = AgentDesign.KeepGoing };
+        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 7, Iterations = 100 });
 
         Assert.True(result.BugFound, InterleavingExplorer.Summary(result));
         Assert.Equal(ClusterProperties.FreshVolume, result.Property);
         Assert.Contains("fresh-volume violated: a task on r1/v1 incarnation 2 saw data of incarnation 1", result.BugText, StringComparison.Ordinal);
-    }
 
-    [Fact]
-    public void Replay_KeepGoingFailoverBug_ShowsTheFailoverAndTheAdoption()
-    {
-        var found = InterleavingExplorer.Explore(FailoverOnly with { Design = AgentDesign.KeepGoing }, new ExplorationSettings { Seed = 7, Iterations = 100 });
+        // The replayed schedule shows the window: the DESTROY accepted, the failover, the model's failover and reconnect.
         var narration = new List<string>();
-
-        var replayed = InterleavingExplorer.Replay(FailoverOnly with { Design = AgentDesign.KeepGoing, Narration = narration }, found.Trace!);
-
-        Assert.Equal(found.BugText, replayed.BugText);
+        var replayed = InterleavingExplorer.Replay(options with { Narration = narration }, result.Trace!);
+        Assert.Equal(result.BugText, replayed.BugText);
         var failover = narration.FindIndex(n => n.StartsWith("master fails over", StringComparison.Ordinal));
         Assert.True(failover > 0, string.Join("\n", narration));
+        Assert.Contains(narration.Take(failover), n => n == "master accepts DESTROY r1/v1");
         Assert.Equal("model: master fails over", narration[failover + 1]);
         Assert.Contains(narration.Skip(failover), n => n == "model: reconnect agent");
     }
@@ -51,10 +47,10 @@ public sealed class FailoverTests
     [Fact]
     public void Explore_TargetIncarnationWithFailoverOnly_FindsNothing()
     {
-        var result = InterleavingExplorer.Explore(FailoverOnly, new ExplorationSettings { Seed = 7, Iterations = 100 });
+        var result = InterleavingExplorer.Explore(FailoverOnly, new ExplorationSettings { Seed = 7, Iterations = 60 });
 
         Assert.False(result.BugFound, result.BugText);
-        Assert.Equal(100, result.Iterations);
+        Assert.Equal(60, result.Iterations);
     }
 
     // Every fault, the failover among them, on the design that holds: every property and refinement stay clean, and the
@@ -84,8 +80,10 @@ public sealed class FailoverTests
     public void Explore_EveryDesignWithFailoversAndRefinementOnly_FindsNoDivergence(AgentDesign design)
     {
         var statistics = new RefinementStatistics();
+        var narration = new List<string>();
         var options = new InterleavingOptions
         {
+            Narration = narration,
             Design = design,
             Faults = FaultKinds.Failover | FaultKinds.Crash | FaultKinds.PowerLoss | FaultKinds.LateNotice,
             FaultBudget = 3,
@@ -97,6 +95,7 @@ public sealed class FailoverTests
 
         Assert.False(result.BugFound, result.BugText);
         Assert.Equal(25, statistics.Executions);
+        Assert.Contains(narration, n => n == "model: master fails over");
         Assert.All(statistics.Reasons.Keys, reason => Assert.Contains("a power loss after a crash between", reason, StringComparison.Ordinal));
     }
 
@@ -111,7 +110,7 @@ public sealed class FailoverTests
         MasterFailover = (old, transport) => new Master(transport, old.Capacity(Cluster.AgentId), old.SendsIncarnations),
     };
 
-    private static readonly ExplorationSettings MistakeBudget = new() { Seed = 1, Iterations = 60 };
+    private static readonly ExplorationSettings MistakeBudget = new() { Seed = 1, Iterations = 30 };
 
     [Fact]
     public void Explore_ForgetfulFailoverWithPropertyMonitorsOnly_ReportsNothing()
