@@ -40,6 +40,7 @@ public sealed class FailoverTests
         Assert.Contains(narration.Take(failover), n => n == "master accepts DESTROY r1/v1");
         Assert.Equal("model: master fails over", narration[failover + 1]);
         Assert.Contains(narration.Skip(failover), n => n == "model: reconnect agent");
+        Assert.Contains(narration.Skip(failover), n => n.StartsWith("the new master registers the agent ({r1:1 | r1/v1(1)#0}), adopts it", StringComparison.Ordinal));
     }
 
     // The same window on target-incarnation: the offer shows the adopted volume's own incarnation, so the task sees its
