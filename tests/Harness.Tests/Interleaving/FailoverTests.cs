@@ -2,8 +2,13 @@ using Harness.Checking;
 using Harness.Checking.Interleaving;
 using Harness.Impl.Agents;
 using Harness.Impl.Masters;
+using Harness.Impl.Resources;
 using Harness.Impl.Storage;
+using Microsoft.Coyote;
+using Microsoft.Coyote.Actors;
+using Microsoft.Coyote.SystematicTesting;
 using Xunit;
+using MonitorEvent = Microsoft.Coyote.Specifications.Monitor.Event;
 
 namespace Harness.Tests.Interleaving;
 
@@ -161,6 +166,46 @@ public sealed class FailoverTests
         var result = InterleavingExplorer.Explore(MisplacedTaskData with { Faults = FaultKinds.None }, MistakeBudget);
 
         Assert.False(result.BugFound, result.BugText);
+    }
+
+    // The case only the adoption shows: the old master had destroyed r1/v1 (its DESTROY was lost with the failover), so
+    // its view lacks the volume and a check against it passes; the new master adopts r1/v1 back in the incarnation whose
+    // data a task made durable, and the directory holds none. The monitor reports it because it learns the adopted view.
+    private static readonly ResourceSet OldMasterView = ResourceSet.Create([new("r1", 1)], []);
+
+    private static readonly ResourceSet AdoptedView = ResourceSet.Create([new("r1", 1)], [new Volume("r1", "v1", 1, 1)]);
+
+    private static readonly VolumeDirectory[] EmptyVolume = [new("r1", "v1", 0)];
+
+    [Fact]
+    public void NoDataLossMonitor_AdoptedBackWithoutItsData_ReportsTheLossAtTheAdoption()
+    {
+        var bug = MonitorBug(new TaskDataWritten("r1", "v1", 1), new ViewAdopted(EmptyVolume, OldMasterView, AdoptedView));
+
+        Assert.Equal("no-data-loss violated: r1/v1 lost the durable data of incarnation 1 when a new master adopted it (it holds no data), while the master still holds it", bug);
+    }
+
+    [Fact]
+    public void NoDataLossMonitor_SameDiskCheckedAgainstTheOldMastersViewOnly_ReportsNothing()
+    {
+        var bug = MonitorBug(new TaskDataWritten("r1", "v1", 1), new AgentRecovered(EmptyVolume, OldMasterView));
+
+        Assert.Null(bug);
+    }
+
+    private static string? MonitorBug(params MonitorEvent[] events)
+    {
+        var configuration = Configuration.Create().WithTestingIterations(1).WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false);
+        using var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) =>
+        {
+            runtime.RegisterMonitor<NoDataLossMonitor>();
+            foreach (var e in events)
+            {
+                runtime.Monitor<NoDataLossMonitor>(e);
+            }
+        });
+        engine.Run();
+        return engine.TestReport.BugReports.FirstOrDefault();
     }
 
     [Fact]
