@@ -247,9 +247,10 @@ public static class InterleaveCommand
             return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
         }
 
+        // With no bug found there is no median to print (it would read NaN).
         stdout.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{options.Design.Name()} {ExplorationSettings.StrategyName(settings.Strategy)}: bug in {found.Count} of {ran} seeds; median to first bug {Median(found.Select(r => (double)r.Iterations))} executions, {Median(found.Select(r => r.Elapsed.TotalSeconds)):F2} s"));
+            $"{options.Design.Name()} {ExplorationSettings.StrategyName(settings.Strategy)}: bug in {found.Count} of {ran} seeds{(found.Count == 0 ? string.Empty : $"; median to first bug {Median(found.Select(r => (double)r.Iterations))} executions, {Median(found.Select(r => r.Elapsed.TotalSeconds)):F2} s")}"));
         return context.Cancellation.IsCancellationRequested ? Cli.Interrupted : found.Count > 0 ? Cli.Violated : Cli.Ok;
     }
 
