@@ -68,10 +68,10 @@ public sealed class FailoverTests
         var statistics = new RefinementStatistics();
         var options = new InterleavingOptions { Faults = FaultKinds.All, FaultBudget = 3, RefinementStatistics = statistics, Narration = narration };
 
-        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 2, Iterations = 60 });
+        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 2, Iterations = 40 });
 
         Assert.False(result.BugFound, result.BugText);
-        Assert.Equal(60, statistics.Executions);
+        Assert.Equal(40, statistics.Executions);
         Assert.Contains(narration, n => n == "model: master fails over");
         Assert.Contains(narration, n => n == "model: restart agent");
     }
@@ -97,10 +97,10 @@ public sealed class FailoverTests
             RefinementStatistics = statistics,
         };
 
-        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 3, Iterations = 25 });
+        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 3, Iterations = 15 });
 
         Assert.False(result.BugFound, result.BugText);
-        Assert.Equal(25, statistics.Executions);
+        Assert.Equal(15, statistics.Executions);
         Assert.Contains(narration, n => n == "model: master fails over");
         Assert.All(statistics.Reasons.Keys, reason => Assert.Contains("a power loss after a crash between", reason, StringComparison.Ordinal));
     }
