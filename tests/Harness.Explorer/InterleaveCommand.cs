@@ -332,7 +332,7 @@ public static class InterleaveCommand
                 "explore N independent seeds derived from --seed and print the median executions and seconds to the first bug");
             Parallel = CliOptions.Number("--parallel", 1, 0, 256,
                 "Coyote engines side by side, each with its own seed and share of the iterations; 0 = one per core. The bug reported is the lowest-numbered engine's");
-            Faults = CliOptions.Text("--faults", "LIST", "comma-separated: mkdir, rmdir, write, rename, io, crash, power-loss, break-link, late-notice, writeback (the kernel's flush right after an I/O step of an update; only with power-loss), all, none");
+            Faults = CliOptions.Text("--faults", "LIST", "comma-separated: mkdir, rmdir, write, rename, io, crash, power-loss, break-link, late-notice, writeback (the kernel's flush right after an I/O step of an update; only with power-loss), failover (the master restarts and adopts what agents report), all, none");
             Faults.DefaultValueFactory = _ => "all";
             FaultBudget = CliOptions.Number("--fault-budget", 2, 0, 20, "faults per execution");
             FaultOdds = CliOptions.Number("--fault-odds", 4, 1, 1000,

@@ -297,7 +297,12 @@ public sealed class AgentActor : ClusterActor
     {
         // Every registration is checked, the first one included (it recovers from whatever the disk holds).
         Observe<RecoverBeforeRegisterMonitor>(ClusterProperties.RecoverBeforeRegister, new RegistrationObserved(ClusterProperties.ObserveDisk(Cluster.Disk)));
-        Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+        // A new master that has not yet adopted the agent has no view to check against: the check waits for the adoption.
+        if (!Cluster.Master.IsAdopting(Cluster.AgentId))
+        {
+            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+        }
+
         SendEvent(Cluster.MasterActor, new RegisterAgent(resources, Cluster.Epoch));
     }
 

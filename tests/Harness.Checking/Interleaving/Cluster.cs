@@ -53,8 +53,11 @@ public sealed class Cluster
     /// <summary>The connection whose registration the master accepted last, or -1.</summary>
     public int MasterRegisteredEpoch { get; set; } = -1;
 
-    /// <summary>The master, driven by <see cref="MasterActor"/>.</summary>
-    public Master Master { get; }
+    /// <summary>
+    /// The master, driven by <see cref="MasterActor"/>; a failover replaces it. Every reader (actors, observers, monitors'
+    /// events) goes through this property at the moment it reads, so none keeps reading the master that failed over.
+    /// </summary>
+    public Master Master { get; private set; }
 
     /// <summary>The connection to the agent.</summary>
     public QueuedTransport Transport { get; }
@@ -96,6 +99,23 @@ public sealed class Cluster
 
         FaultsLeft--;
         return true;
+    }
+
+    /// <summary>True once the master knows the agent (it registered with this master or one it failed over from).</summary>
+    public bool MasterKnowsAgent => Master.LastReported(AgentId) is not null || Master.IsAdopting(AgentId);
+
+    /// <summary>
+    /// The master fails over, in one step as a handler must take it: the new master keeps only its durable registry, the
+    /// connection drops with what it carried, and the agent's connection is a new one that the new master has not
+    /// registered, so a registration sent over the old one is stale. The caller tells a running agent to re-register.
+    /// </summary>
+    public void FailOverMaster()
+    {
+        Master = Options.MasterFailover?.Invoke(Master, Transport) ?? Master.FailOver();
+        Transport.Break(AgentId);
+        MasterRegisteredEpoch = -1;
+        Epoch++;
+        RegisteredEpoch = -1;
     }
 
     /// <summary>Why the cluster has not converged, or null when it has.</summary>

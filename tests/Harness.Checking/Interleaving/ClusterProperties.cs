@@ -121,9 +121,10 @@ public static class ClusterProperties
     /// <summary>
     /// No data loss across a restart: a task made data of <paramref name="incarnation"/> durable in
     /// <paramref name="role"/>/<paramref name="id"/>; while the master still holds that volume in that incarnation, the
-    /// recovered disk must still hold the data. Null when it does or the master no longer holds it.
+    /// recovered disk must still hold the data. Null when it does or the master no longer holds it. <paramref name="moment"/>
+    /// names when the check is made in the violation's text.
     /// </summary>
-    public static string? CheckDataSurvived(ResourceSet masterView, string role, string id, long incarnation, IReadOnlyList<VolumeDirectory> volumes)
+    public static string? CheckDataSurvived(ResourceSet masterView, string role, string id, long incarnation, IReadOnlyList<VolumeDirectory> volumes, string moment = "across a restart")
     {
         ArgumentNullException.ThrowIfNull(masterView);
         ArgumentNullException.ThrowIfNull(volumes);
@@ -138,11 +139,11 @@ public static class ClusterProperties
             {
                 return v.Data == incarnation
                     ? null
-                    : string.Create(CultureInfo.InvariantCulture, $"{NoDataLoss} violated: {role}/{id} lost the durable data of incarnation {incarnation} across a restart (it holds {(v.Data == 0 ? "no data" : $"data of incarnation {v.Data}")}), while the master still holds it");
+                    : string.Create(CultureInfo.InvariantCulture, $"{NoDataLoss} violated: {role}/{id} lost the durable data of incarnation {incarnation} {moment} (it holds {(v.Data == 0 ? "no data" : $"data of incarnation {v.Data}")}), while the master still holds it");
             }
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{NoDataLoss} violated: {role}/{id} lost its directory and the durable data of incarnation {incarnation} across a restart, while the master still holds it");
+        return string.Create(CultureInfo.InvariantCulture, $"{NoDataLoss} violated: {role}/{id} lost its directory and the durable data of incarnation {incarnation} {moment}, while the master still holds it");
     }
 
     /// <summary>Recover before register: at (re)registration the volume directories equal the committed checkpoint's volumes and no target is pending.</summary>

@@ -101,6 +101,9 @@ public sealed class InjectCrash(bool powerLoss, PowerLossMode mode) : Event
 /// <summary>The fault injector breaks the agent's connection.</summary>
 public sealed class InjectBreakLink : Event;
 
+/// <summary>The fault injector fails the master over.</summary>
+public sealed class InjectFailover : Event;
+
 /// <summary>An actor's own "keep going" signal.</summary>
 public sealed class Tick : Event;
 
@@ -162,6 +165,24 @@ public sealed class AgentRecovered(IReadOnlyList<VolumeDirectory> volumes, Resou
     public IReadOnlyList<VolumeDirectory> Volumes { get; } = volumes;
 
     /// <summary>The master's view with every incarnation.</summary>
+    public ResourceSet MasterView { get; } = masterView;
+}
+
+/// <summary>
+/// A master that failed over adopted the agent's report as its view (<see cref="MasterView"/>) at the agent's
+/// registration, replacing the view of the master it took over from (<see cref="OldView"/>); the agent's volume
+/// directories then are <see cref="Volumes"/>. While the new master is adopting it has no view of its own, so this is
+/// where the monitors learn it, and where the agent's registration is checked.
+/// </summary>
+public sealed class ViewAdopted(IReadOnlyList<VolumeDirectory> volumes, ResourceSet oldView, ResourceSet masterView) : MonitorEvent
+{
+    /// <summary>The volume directories on disk with the incarnation of their data (0: none).</summary>
+    public IReadOnlyList<VolumeDirectory> Volumes { get; } = volumes;
+
+    /// <summary>The view of the master that failed over, with every incarnation.</summary>
+    public ResourceSet OldView { get; } = oldView;
+
+    /// <summary>The adopted view with every incarnation.</summary>
     public ResourceSet MasterView { get; } = masterView;
 }
 

@@ -4,7 +4,8 @@ using Microsoft.Coyote.Actors;
 namespace Harness.Checking.Interleaving;
 
 /// <summary>
-/// Injects the faults that do not belong to an I/O step (a crash or power loss at any moment, a broken link), each
+/// Injects the faults that do not belong to an I/O step (a crash or power loss at any moment, a broken link, a master
+/// failover), each
 /// drawn from Coyote's choices. It takes a bounded number of turns and stops when the fault budget is spent, so every
 /// execution ends in a fault-free phase in which the cluster must converge.
 /// </summary>
@@ -17,7 +18,7 @@ public sealed class FaultInjectorActor : ClusterActor
     /// <inheritdoc/>
     protected override void Start()
     {
-        foreach (var kind in new[] { FaultKinds.Crash, FaultKinds.PowerLoss, FaultKinds.BreakLink })
+        foreach (var kind in new[] { FaultKinds.Crash, FaultKinds.PowerLoss, FaultKinds.BreakLink, FaultKinds.Failover })
         {
             if (Cluster.Enabled(kind))
             {
@@ -39,8 +40,13 @@ public sealed class FaultInjectorActor : ClusterActor
 
         // One more choice than kinds: "nothing this turn" lets the other actors run between faults.
         var choice = RandomInteger(kinds.Count + 1);
-        // The agent spends the budget when the fault lands: one aimed at a down or unregistered agent is free.
-        if (choice < kinds.Count)
+        // The agent spends the budget when the fault lands: one aimed at a down or unregistered agent is free. So does the
+        // master for a failover, which is free before the agent first registered.
+        if (choice < kinds.Count && kinds[choice] == FaultKinds.Failover)
+        {
+            SendEvent(Cluster.MasterActor, new InjectFailover());
+        }
+        else if (choice < kinds.Count)
         {
             Event fault = kinds[choice] switch
             {

@@ -38,11 +38,14 @@ public enum FaultKinds
     /// </summary>
     Writeback = 256,
 
+    /// <summary>A master failover: the master restarts with only its durable registry, every connection drops with what it carried, and the new master adopts what the agent reports when it re-registers.</summary>
+    Failover = 512,
+
     /// <summary>Every I/O error.</summary>
     Io = Mkdir | Rmdir | Write | Rename,
 
     /// <summary>Every fault.</summary>
-    All = Io | Crash | PowerLoss | BreakLink | LateNotice | Writeback,
+    All = Io | Crash | PowerLoss | BreakLink | LateNotice | Writeback | Failover,
 }
 
 /// <summary>Parsing and printing of <see cref="FaultKinds"/> lists such as <c>rmdir,late-notice</c>.</summary>
@@ -62,6 +65,7 @@ public static class FaultKindNames
         ("break-link", FaultKinds.BreakLink),
         ("late-notice", FaultKinds.LateNotice),
         ("writeback", FaultKinds.Writeback),
+        ("failover", FaultKinds.Failover),
     ];
 
     /// <summary>Every accepted name, for error messages and help.</summary>

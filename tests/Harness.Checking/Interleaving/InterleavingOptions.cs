@@ -59,6 +59,13 @@ public sealed record InterleavingOptions
     public Func<IFileSystem, IFileSystem>? AgentDisk { get; init; }
 
     /// <summary>
+    /// Replaces the failover of the master (null: <see cref="Harness.Impl.Masters.Master.FailOver"/>), given the master that
+    /// fails over and the transport it sends on. The harness's own tests build deliberately mistaken failovers with it,
+    /// outside the implementation, to show what catches them.
+    /// </summary>
+    public Func<Harness.Impl.Masters.Master, Harness.Impl.Messaging.QueuedTransport, Harness.Impl.Masters.Master>? MasterFailover { get; init; }
+
+    /// <summary>
     /// Where the actors write the readable steps of each execution (null: only into Coyote's log). Set when replaying
     /// one schedule, so that its steps can be shown; the executions of one engine run one handler at a time.
     /// </summary>

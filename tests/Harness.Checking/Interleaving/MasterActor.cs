@@ -5,11 +5,13 @@ namespace Harness.Checking.Interleaving;
 /// <summary>
 /// Wraps the real <see cref="Harness.Impl.Masters.Master"/>: applies the frameworks' operations and task launches, accepts
 /// registrations and notices of dead connections, and tells the agent's end of the connection when a message is queued.
+/// It also fails the master over when the fault injector says so, replacing the master with the one that takes over.
 /// </summary>
 [OnEventDoAction(typeof(OperationRequest), nameof(HandleOperation))]
 [OnEventDoAction(typeof(TaskRequest), nameof(HandleTask))]
 [OnEventDoAction(typeof(RegisterAgent), nameof(HandleRegister))]
 [OnEventDoAction(typeof(NoticeDisconnect), nameof(HandleNotice))]
+[OnEventDoAction(typeof(InjectFailover), nameof(HandleFailover))]
 public sealed class MasterActor : ClusterActor
 {
     private void HandleOperation(Event e)
@@ -33,7 +35,14 @@ public sealed class MasterActor : ClusterActor
     private void Reply(ActorId framework, Harness.Impl.Masters.OperationResult result)
     {
         Refine();
-        if (result.IsAccepted)
+        // A failover right after the master sent a message lands where the windows are, between the send and the
+        // delivery; the injector's failovers at arbitrary moments may miss them under priority-based schedules.
+        if (result.IsAccepted && Cluster.Enabled(FaultKinds.Failover) && Cluster.MasterKnowsAgent && Cluster.FaultsLeft > 0 &&
+            RandomInteger(Cluster.Options.FaultOdds) == 0 && Cluster.TryTakeFault())
+        {
+            FailOver();
+        }
+        else if (result.IsAccepted)
         {
             SendEvent(Cluster.AgentActor, new Pump());
         }
@@ -52,11 +61,23 @@ public sealed class MasterActor : ClusterActor
             return;
         }
 
+        var adopting = Cluster.Master.IsAdopting(Cluster.AgentId);
+        // While adopting, the view with incarnations is the old master's, kept as a ghost.
+        var oldView = Cluster.Master.ViewWithIncarnations(Cluster.AgentId);
         Cluster.Master.Register(Cluster.AgentId, registration.Reported);
         Cluster.MasterRegisteredEpoch = registration.Epoch;
         Cluster.Refinement?.Registered();
         Refine();
-        Narrate($"master registers the agent ({registration.Reported}) and sends its view {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
+        if (adopting)
+        {
+            // The new master had no view of the agent until now: the monitors learn the one it adopted, with the old
+            // master's, and check the agent's registration against both (the agent's side waited for this).
+            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new ViewAdopted(ImplCluster.VolumeDirectories(Cluster.Disk), oldView, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+        }
+
+        Narrate(adopting
+            ? $"the new master registers the agent ({registration.Reported}), adopts it as its view and sends {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}"
+            : $"master registers the agent ({registration.Reported}) and sends its view {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
         SendEvent(Cluster.AgentActor, new AgentRegistered(registration.Epoch));
         SendEvent(Cluster.AgentActor, new Pump());
         foreach (var framework in Cluster.Frameworks)
@@ -74,6 +95,34 @@ public sealed class MasterActor : ClusterActor
             "rejected" => "rejects",
             var other => other,
         };
+
+    private void HandleFailover(Event e)
+    {
+        // Before the agent first registered the master knows nothing to lose: such a failover is free and not taken.
+        if (!Cluster.MasterKnowsAgent || !Cluster.TryTakeFault())
+        {
+            return;
+        }
+
+        FailOver();
+        ReportChanged();
+    }
+
+    private void FailOver()
+    {
+        // The whole failover is one step: Coyote may run another actor at the send below, and by then the new master,
+        // the dropped connection and the agent's new connection number must all be in place.
+        var agentUp = Cluster.Agent is not null;
+        Cluster.FailOverMaster();
+        Cluster.Refinement?.FailedOver();
+        Narrate("master fails over: the new master has no view of the agent, the connection drops with what it carried");
+        Refine();
+        if (agentUp)
+        {
+            // The agent learns its connection broke as after a broken link; a down agent registers when it restarts.
+            SendEvent(Cluster.AgentActor, new ReconnectAgent(Cluster.Epoch));
+        }
+    }
 
     private void HandleNotice(Event e)
     {

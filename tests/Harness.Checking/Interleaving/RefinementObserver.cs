@@ -43,6 +43,10 @@ namespace Harness.Checking.Interleaving;
 /// which loses the message as the dequeued message is lost), and the first whose result equals the implementation's
 /// observable state is taken. A partial-exit failure followed by a crash in its partial checkpoint write is the failed
 /// step (its exit is the crash), then the power loss if there was one.</item>
+/// <item>A master failover is the model's <c>master fails over</c>, taken at once: the implementation replaces the
+/// master, drops the connection and makes the agent's connection a new one in one handler. The adoption is the model's
+/// next registration (<c>reconnect agent</c>, or <c>restart agent</c> when the agent recovered meanwhile), where the
+/// model adopts as the new master does; a recovery waiting for its registration commutes with the failover.</item>
 /// </list>
 /// Where a step has no model equivalent, the observer says why (<see cref="UnmappableReason"/>), counts it in
 /// <see cref="RefinementStatistics"/> and stops comparing for the rest of the execution.
@@ -109,6 +113,7 @@ public sealed class RefinementObserver
             Crashes = faults,
             PowerLosses = faults,
             LinkBreaks = faults,
+            Failovers = cluster.Enabled(FaultKinds.Failover) ? faults : 0,
             Capacity = (int)cluster.Capacity,
             MaxSize = Math.Max(1, options.Ids),
         };
@@ -229,6 +234,20 @@ public sealed class RefinementObserver
         tasks.Clear();
         initialMessage = false;
         Then(new ModelAction(ActionKind.BreakLink));
+    }
+
+    /// <summary>
+    /// The master failed over: the model's failover, taken at once (it drops the connection and the master's belief that
+    /// the agent is connected, as the implementation did in the same handler). The adoption is the model's registration
+    /// that follows: <c>reconnect agent</c>, or <c>restart agent</c> when the agent recovered meanwhile, which adopts in
+    /// the model as <see cref="Harness.Impl.Masters.Master.Register"/> does in the implementation. A recovery waiting for
+    /// its registration commutes with the failover (neither touches what the other does), so it stays pending.
+    /// </summary>
+    public void FailedOver()
+    {
+        tasks.Clear();
+        initialMessage = false;
+        Then(new ModelAction(ActionKind.Failover));
     }
 
     /// <summary>The agent starts recovering from its disk.</summary>

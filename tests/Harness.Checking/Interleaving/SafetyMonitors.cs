@@ -21,7 +21,10 @@ public sealed class FreshVolumeMonitor : CoyoteMonitor
 /// <summary>
 /// No data loss: checks every removal of a volume directory against the master's view at that moment, and at every
 /// registration that the data each task made durable is still there for every volume the master holds in that
-/// incarnation (a loss without a removal: a power loss that took back data that was never durable).
+/// incarnation (a loss without a removal: a power loss that took back data that was never durable). It keeps no copy of
+/// the master's view, which a failover would leave stale: each event carries the view of the master at that moment, and
+/// after a failover it checks the agent's registration when the new master adopts it (<see cref="ViewAdopted"/>), against
+/// the adopted view and the old master's.
 /// </summary>
 public sealed class NoDataLossMonitor : CoyoteMonitor
 {
@@ -50,10 +53,22 @@ public sealed class NoDataLossMonitor : CoyoteMonitor
         }
     }
 
+    private void CheckAdopted(Event e)
+    {
+        var adopted = (ViewAdopted)e;
+        foreach (var ((role, id), incarnation) in durableData)
+        {
+            var problem = ClusterProperties.CheckDataSurvived(adopted.MasterView, role, id, incarnation, adopted.Volumes, "when a new master adopted it")
+                ?? ClusterProperties.CheckDataSurvived(adopted.OldView, role, id, incarnation, adopted.Volumes, "across a failover");
+            Assert(problem is null, "{0}", problem);
+        }
+    }
+
     [Start]
     [OnEventDoAction(typeof(VolumeRemoving), nameof(Check))]
     [OnEventDoAction(typeof(TaskDataWritten), nameof(Remember))]
     [OnEventDoAction(typeof(AgentRecovered), nameof(CheckSurvived))]
+    [OnEventDoAction(typeof(ViewAdopted), nameof(CheckAdopted))]
     private sealed class Watching : State;
 }
 

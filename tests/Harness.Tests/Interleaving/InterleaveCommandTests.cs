@@ -42,6 +42,16 @@ public sealed class InterleaveCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_SeedsWithoutABug_SaysSoWithoutAMedian()
+    {
+        var (code, output, _) = Run("interleave", "--design", "target-incarnation", "--faults", "none", "--seeds", "2", "--iterations", "2");
+
+        Assert.Equal(0, code);
+        Assert.Contains("target-incarnation prioritization: bug in 0 of 2 seeds\n", output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Run_SeedWindowOnKeepGoing_ExitsOneWithReportsAndReplayCommand()
     {
         var json = Path.Combine(outputDirectory, "result.json");
