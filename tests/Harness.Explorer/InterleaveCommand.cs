@@ -46,6 +46,7 @@ public static class InterleaveCommand
         Roles = parse.GetValue(d.Roles),
         RareInputOdds = parse.GetValue(d.RareInputs),
         FaultOdds = parse.GetValue(d.FaultOdds),
+        FocusFaults = parse.GetValue(d.FaultFocus),
         OperationsPerFramework = parse.GetValue(d.Ops),
         Refinement = !parse.GetValue(d.NoRefinement),
         Properties = parse.GetValue(d.Properties) is { } list ? ParseProperties(list) : ClusterProperties.All.ToHashSet(StringComparer.Ordinal),
@@ -250,7 +251,7 @@ public static class InterleaveCommand
 
         var head = $"{options.Design.Name()} {ExplorationSettings.StrategyName(settings.Strategy)}: bug in {found.Count} of {ran} seeds";
         stdout.WriteLine(found.Count == 0
-            ? $"{head}; no seed found one"
+            ? head
             : string.Create(
                 CultureInfo.InvariantCulture,
                 $"{head}; median to first bug {Median(found.Select(r => (double)r.Iterations))} executions, {Median(found.Select(r => r.Elapsed.TotalSeconds)):F2} s (over the seeds that found one)"));
@@ -337,6 +338,8 @@ public static class InterleaveCommand
             FaultBudget = CliOptions.Number("--fault-budget", 2, 0, 20, "faults per execution");
             FaultOdds = CliOptions.Number("--fault-odds", 4, 1, 1000,
                 "one in N: the chance that an eligible I/O step fails or is followed by a crash, power loss or writeback, or that a fault comes when a message arrives, while the budget lasts");
+            FaultFocus = CliOptions.Flag("--fault-focus",
+                "each execution first picks one fault window (a failed I/O step, a broken link, a crash, a power loss, a failover; or every fault) and injects only its faults");
             Frameworks = CliOptions.Number("--frameworks", 1, 1, 4, "framework actors");
             Ids = CliOptions.Number("--ids", 1, 1, 4, "persistence ids they share");
             Ops = CliOptions.Number("--ops", 6, 0, 50, "operations per framework");
@@ -352,7 +355,7 @@ public static class InterleaveCommand
             Command = new Command("interleave", "Run the implementation's master and agent with frameworks, connections and a fault injector as Coyote actors, " +
                 "exploring their interleavings and the faults, and check every property with monitors. A bug prints its text and the command that replays it.")
             {
-                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, FaultOdds, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
+                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, FaultOdds, FaultFocus, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
                 RefinementOn, NoRefinement, Out, Json, Replay,
             };
             CliOptions.Conflict(Command, RefinementOn, NoRefinement, "--refinement and --no-refinement contradict each other");
@@ -411,6 +414,8 @@ public static class InterleaveCommand
         public Option<int> FaultBudget { get; }
 
         public Option<int> FaultOdds { get; }
+
+        public Option<bool> FaultFocus { get; }
 
         public Option<int> Frameworks { get; }
 

@@ -35,6 +35,7 @@ public sealed class Cluster
         Capacity = (long)options.Ids * options.Frameworks * options.Roles;
         Master = new Master(Transport, diskCapacityPerAgent: Capacity, sendIncarnations: options.Design == AgentDesign.TargetIncarnation);
         FaultsLeft = options.FaultBudget;
+        Faults = options.Faults;
         Refinement = options.Refinement ? new RefinementObserver(this, options.RefinementStatistics) : null;
     }
 
@@ -87,7 +88,10 @@ public sealed class Cluster
     public IReadOnlyList<ActorId> Frameworks { get; set; } = [];
 
     /// <summary>True when <paramref name="kind"/> is enabled.</summary>
-    public bool Enabled(FaultKinds kind) => (Options.Faults & kind) != 0;
+    public bool Enabled(FaultKinds kind) => (Faults & kind) != 0;
+
+    /// <summary>The faults this execution may inject: the options' faults, or the window <see cref="FaultFocus"/> chose.</summary>
+    public FaultKinds Faults { get; set; }
 
     /// <summary>Spends one fault of the budget; false when none is left.</summary>
     public bool TryTakeFault()

@@ -45,6 +45,12 @@ public static class ClusterTest
             MasterActor = runtime.CreateActorId(typeof(MasterActor), "master"),
             AgentActor = runtime.CreateActorId(typeof(AgentActor), "agent"),
         };
+        if (options.FocusFaults)
+        {
+            var profiles = FaultFocus.Profiles(options.Faults);
+            cluster.Faults = profiles[runtime.RandomInteger(profiles.Count)];
+        }
+
         cluster.Frameworks = [.. Enumerable.Range(1, options.Frameworks).Select(i => runtime.CreateActorId(typeof(FrameworkActor), $"framework{i}"))];
         var setup = new ActorSetup(cluster);
         runtime.CreateActor(cluster.MasterActor, typeof(MasterActor), setup);

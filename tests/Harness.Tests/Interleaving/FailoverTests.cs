@@ -213,7 +213,7 @@ public sealed class FailoverTests
     {
         Assert.Equal(FaultKinds.Failover | FaultKinds.Crash, FaultKindNames.Parse("failover,crash"));
         Assert.Equal("crash,failover", FaultKindNames.Format(FaultKinds.Failover | FaultKinds.Crash));
-        Assert.Equal("all", FaultKindNames.Format(FaultKindNames.Parse("io,crash,power-loss,break-link,late-notice,failover")));
+        Assert.Equal("all", FaultKindNames.Format(FaultKindNames.Parse("io,crash,power-loss,break-link,late-notice,writeback,failover")));
     }
 
     private sealed class MisplacedTaskDataFileSystem(IFileSystem inner) : FileSystemDecorator(inner)
