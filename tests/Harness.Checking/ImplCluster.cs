@@ -714,6 +714,13 @@ public sealed class ImplCluster
             fired = agent.Steps.Finish();
             Kill(agent, events, $"agent exits ({e.Message})");
         }
+        catch (PathOutsideWorkDirectoryException e)
+        {
+            // The disk's last guard stopped a path that leaves the work directory: the agent built it, so confinement is broken.
+            fired = agent.Steps.Finish();
+            violations.Add(new ImplViolation(PropertyId.Confinement, $"the agent tried to leave its work directory: {e.Message}"));
+            Kill(agent, events, "agent stops on the path the disk refused");
+        }
         catch (SimulatedCrashException)
         {
             fired = agent.Steps.Finish();
@@ -765,6 +772,13 @@ public sealed class ImplCluster
         {
             agent.Steps.Finish();
             Kill(agent, events, $"agent exits during recovery ({e.Message})");
+            return;
+        }
+        catch (PathOutsideWorkDirectoryException e)
+        {
+            agent.Steps.Finish();
+            violations.Add(new ImplViolation(PropertyId.Confinement, $"the agent tried to leave its work directory during recovery: {e.Message}"));
+            Kill(agent, events, "agent stops on the path the disk refused");
             return;
         }
         catch (SimulatedCrashException)
