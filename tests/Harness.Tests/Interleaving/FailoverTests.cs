@@ -50,6 +50,27 @@ public sealed class FailoverTests
 
     // The same window on target-incarnation: the offer shows the adopted volume's own incarnation, so the task sees its
     // own data.
+    /// <summary>
+    /// A broken link and then a failover each tell the agent its connection broke; both answers reached the master over the
+    /// same new connection, and the second registration was mapped to a model reconnect of an agent already connected.
+    /// This seed found that false divergence at execution 27 before the master ignored a second registration.
+    /// </summary>
+    [Fact]
+    public void Explore_BreakLinkThenFailover_OneRegistrationPerConnection()
+    {
+        var options = new InterleavingOptions
+        {
+            Design = AgentDesign.PartialExit,
+            Faults = FaultKinds.BreakLink | FaultKinds.Failover | FaultKinds.LateNotice,
+            Properties = new HashSet<string>(StringComparer.Ordinal),
+        };
+
+        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 2027808484, Iterations = 40, Strategy = InterleavingStrategy.Random });
+
+        Assert.False(result.BugFound, result.BugText);
+        Assert.Equal(40, result.Iterations);
+    }
+
     [Fact]
     public void Explore_TargetIncarnationWithFailoverOnly_FindsNothing()
     {
