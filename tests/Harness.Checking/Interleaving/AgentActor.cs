@@ -31,6 +31,9 @@ public sealed class AgentActor : ClusterActor
     private bool stepFailed;
     private bool writtenBack;
 
+    // The connection the agent last sent a registration on.
+    private int registeredOn = -1;
+
     /// <inheritdoc/>
     protected override void Start()
     {
@@ -253,7 +256,8 @@ public sealed class AgentActor : ClusterActor
 
     private void HandleReconnect(Event e)
     {
-        if (Cluster.Agent is { } agent && ((ReconnectAgent)e).Epoch == Cluster.Epoch)
+        // One registration per connection: a broken link and a failover may both tell the agent to re-register on it.
+        if (Cluster.Agent is { } agent && ((ReconnectAgent)e).Epoch == Cluster.Epoch && registeredOn != Cluster.Epoch)
         {
             Register(agent.Resources);
         }
@@ -295,6 +299,7 @@ public sealed class AgentActor : ClusterActor
 
     private void Register(ResourceSet resources)
     {
+        registeredOn = Cluster.Epoch;
         // Every registration is checked, the first one included (it recovers from whatever the disk holds).
         Observe<RecoverBeforeRegisterMonitor>(ClusterProperties.RecoverBeforeRegister, new RegistrationObserved(ClusterProperties.ObserveDisk(Cluster.Disk)));
         // A new master that has not yet adopted the agent has no view to check against: the check waits for the adoption.

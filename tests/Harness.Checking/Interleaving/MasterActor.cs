@@ -61,13 +61,6 @@ public sealed class MasterActor : ClusterActor
             return;
         }
 
-        // A second registration over the connection the master already registered (the agent was told twice that its
-        // connection broke, by the break and by a failover) changes nothing: the model has no step for it.
-        if (registration.Epoch == Cluster.MasterRegisteredEpoch)
-        {
-            return;
-        }
-
         var adopting = Cluster.Master.IsAdopting(Cluster.AgentId);
         // While adopting, the view with incarnations is the old master's, kept as a ghost.
         var oldView = Cluster.Master.ViewWithIncarnations(Cluster.AgentId);

@@ -53,7 +53,7 @@ public sealed class FailoverTests
     /// <summary>
     /// A broken link and then a failover each tell the agent its connection broke; both answers reached the master over the
     /// same new connection, and the second registration was mapped to a model reconnect of an agent already connected.
-    /// This seed found that false divergence at execution 27 before the master ignored a second registration.
+    /// This seed found that false divergence at execution 27 before the agent registered at most once per connection.
     /// </summary>
     [Fact]
     public void Explore_BreakLinkThenFailover_OneRegistrationPerConnection()
