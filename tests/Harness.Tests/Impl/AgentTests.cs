@@ -438,6 +438,27 @@ public class AgentTests
         Assert.True(disk.DirectoryExists(VolumeDir()));
     }
 
+    [Theory]
+    [InlineData(PowerLossMode.Drop)]
+    [InlineData(PowerLossMode.KeepMetadata)]
+    public void RunTask_TargetIncarnationThenPowerLoss_TheTasksDataSurvives(PowerLossMode mode)
+    {
+        // A task's data is durable when the task reports: the file's data, and every directory entry on its path.
+        var disk = new SimulatedFileSystem();
+        var cluster = new Cluster(AgentDesign.TargetIncarnation, disk: disk);
+        cluster.DeliverAll();
+        cluster.AcceptAndApply(new ReserveOperation(Role, 10));
+        cluster.AcceptAndApply(new CreateOperation(Role, "v1", 4));
+        var incarnation = cluster.Master.IncarnationOf(Cluster.AgentId, Role, "v1");
+        Assert.Equal(TaskOutcome.Ran, cluster.RunTask(Role, "v1").Outcome);
+
+        disk.PowerLoss(mode);
+        cluster.Restart();
+        cluster.DeliverAll();
+
+        Assert.Equal(incarnation, cluster.RunTask(Role, "v1").SeenIncarnation);
+    }
+
     [Fact]
     public void Start_KeepGoingAfterPowerLoss_LosesUnsyncedCheckpoint()
     {

@@ -82,6 +82,106 @@ public class MasterTests
     }
 
     [Fact]
+    public void Apply_UnreserveEverythingFree_AcceptedAndTheRoleIsGone()
+    {
+        // Exactly what is reserved, and exactly what no volume uses: both limits are inclusive.
+        var (master, _) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 4));
+
+        var result = master.Apply(Agent, new UnreserveOperation("r1", 4));
+
+        Assert.True(result.IsAccepted, result.Error);
+        Assert.Equal(ResourceSet.Empty, master.View(Agent));
+    }
+
+    [Fact]
+    public void Apply_UnreserveZero_Rejected()
+    {
+        var (master, _) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 4));
+
+        var result = master.Apply(Agent, new UnreserveOperation("r1", 0));
+
+        Assert.Contains("the amount must be positive, got 0", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_CreateOfExactlyTheFreeReservation_Accepted_SizeZero_Rejected()
+    {
+        var (master, _) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 3));
+
+        Assert.Contains("the size must be positive, got 0", master.Apply(Agent, new CreateOperation("r1", "v0", 0)).Error, StringComparison.Ordinal);
+        var result = master.Apply(Agent, new CreateOperation("r1", "v1", 3));
+
+        Assert.True(result.IsAccepted, result.Error);
+        Assert.Equal(0, master.View(Agent).FreeReserved("r1"));
+    }
+
+    [Fact]
+    public void Apply_DestroyWithHostileId_RejectedForTheNameNotAsUnknown()
+    {
+        var (master, _) = Connected();
+
+        var result = master.Apply(Agent, new DestroyOperation("r1", "v1/.."));
+
+        Assert.Contains("Invalid persistence id 'v1/..'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FailOver_BeforeTheAgentRegisters_DropsOperationsAndShowsTheGhost()
+    {
+        var (old, transport) = Connected();
+        old.Apply(Agent, new ReserveOperation("r1", 5));
+        old.Apply(Agent, new CreateOperation("r1", "v1", 2));
+        var ghost = old.ViewWithIncarnations(Agent);
+
+        var master = old.FailOver();
+
+        Assert.True(master.IsAdopting(Agent));
+        Assert.False(master.IsAdopting("unknown-agent"));
+        Assert.Equal(ghost, master.ViewWithIncarnations(Agent));
+        Assert.Equal(OperationStatus.Dropped, master.Apply(Agent, new ReserveOperation("r1", 1)).Status);
+        master.Register(Agent, Sets.Of(("r1", 5L), new Volume("r1", "v1", 2, 0)));
+        Assert.False(master.IsAdopting(Agent));
+        Assert.True(transport.TryDeliverNext(Agent, out _));
+    }
+
+    [Fact]
+    public void FailOver_MesosDesigns_KeepTheGhostIncarnationOfAHeldVolume_FreshForOneNotHeld()
+    {
+        var (old, _) = Connected();
+        old.Apply(Agent, new ReserveOperation("r1", 5));
+        old.Apply(Agent, new CreateOperation("r1", "v1", 2));
+        var held = old.IncarnationOf(Agent, "r1", "v1");
+
+        var master = old.FailOver();
+        // The agent reports v1 and v2 (a DESTROY of v2 lost with the failover), without incarnations.
+        master.Register(Agent, Sets.Of(("r1", 5L), new Volume("r1", "v1", 2, 0), new Volume("r1", "v2", 1, 0)));
+
+        Assert.Equal(held, master.IncarnationOf(Agent, "r1", "v1"));
+        Assert.Equal(held + 1, master.IncarnationOf(Agent, "r1", "v2"));
+        // The next CREATE continues the durable counter rather than reusing a number.
+        Assert.True(master.Apply(Agent, new CreateOperation("r1", "v3", 1)).IsAccepted);
+        Assert.Equal(held + 2, master.IncarnationOf(Agent, "r1", "v3"));
+    }
+
+    [Fact]
+    public void FailOver_TargetIncarnation_AdoptsTheReportedIncarnations()
+    {
+        var (old, _) = Connected(sendIncarnations: true);
+        old.Apply(Agent, new ReserveOperation("r1", 5));
+        old.Apply(Agent, new CreateOperation("r1", "v1", 2));
+
+        var master = old.FailOver();
+        var reported = Sets.Of(("r1", 5L), new Volume("r1", "v1", 2, 7));
+        master.Register(Agent, reported);
+
+        Assert.Equal(reported, master.View(Agent));
+        Assert.Equal(7, master.IncarnationOf(Agent, "r1", "v1"));
+    }
+
+    [Fact]
     public void Apply_UnreserveUsedByVolume_VolumeMustBeDestroyedFirst()
     {
         var (master, _) = Connected();
