@@ -41,8 +41,8 @@ public sealed record InterleavingOptions
     public int FaultOdds { get; init; } = 4;
 
     /// <summary>
-    /// Whether each execution first draws (a controlled choice, so a trace replays it) one fault window to focus on and
-    /// enables only that window's faults (<see cref="FaultFocus.Profiles"/>) or, as one choice among them, all of
+    /// Whether each execution first draws by weight (a controlled choice, so a trace replays it) one fault window to focus
+    /// on and enables only that window's faults (<see cref="FaultFocus.Profiles"/>) or, as one choice among them, all of
     /// <see cref="Faults"/>. With many kinds on at once the budget is spent early on whichever fault comes first, and the
     /// windows that need a fault late in an execution are rarely reached; a focused execution spends it on one window.
     /// On by default (docs/interleaving.md, "Reach per fault window", measures what it changes).
