@@ -46,7 +46,7 @@ public static class InterleaveCommand
         Roles = parse.GetValue(d.Roles),
         RareInputOdds = parse.GetValue(d.RareInputs),
         FaultOdds = parse.GetValue(d.FaultOdds),
-        FocusFaults = parse.GetValue(d.FaultFocus),
+        FocusFaults = !parse.GetValue(d.NoFaultFocus),
         OperationsPerFramework = parse.GetValue(d.Ops),
         Refinement = !parse.GetValue(d.NoRefinement),
         Properties = parse.GetValue(d.Properties) is { } list ? ParseProperties(list) : ClusterProperties.All.ToHashSet(StringComparer.Ordinal),
@@ -339,7 +339,8 @@ public static class InterleaveCommand
             FaultOdds = CliOptions.Number("--fault-odds", 4, 1, 1000,
                 "one in N: the chance that an eligible I/O step fails or is followed by a crash, power loss or writeback, or that a fault comes when a message arrives, while the budget lasts");
             FaultFocus = CliOptions.Flag("--fault-focus",
-                "each execution first picks one fault window (a failed I/O step, a broken link, a crash, a power loss, a failover; or every fault) and injects only its faults");
+                "each execution first picks one fault window by weight (a failed I/O step, a broken link, a crash, a power loss, a failover; or every fault) and injects only its faults (the default)");
+            NoFaultFocus = CliOptions.Flag("--no-fault-focus", "every execution may inject every enabled fault");
             Frameworks = CliOptions.Number("--frameworks", 1, 1, 4, "framework actors");
             Ids = CliOptions.Number("--ids", 1, 1, 4, "persistence ids they share");
             Ops = CliOptions.Number("--ops", 6, 0, 50, "operations per framework");
@@ -355,10 +356,11 @@ public static class InterleaveCommand
             Command = new Command("interleave", "Run the implementation's master and agent with frameworks, connections and a fault injector as Coyote actors, " +
                 "exploring their interleavings and the faults, and check every property with monitors. A bug prints its text and the command that replays it.")
             {
-                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, FaultOdds, FaultFocus, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
+                Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, FaultOdds, FaultFocus, NoFaultFocus, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
                 RefinementOn, NoRefinement, Out, Json, Replay,
             };
             CliOptions.Conflict(Command, RefinementOn, NoRefinement, "--refinement and --no-refinement contradict each other");
+            CliOptions.Conflict(Command, FaultFocus, NoFaultFocus, "--fault-focus and --no-fault-focus contradict each other");
             CliOptions.Require(Command, Design, CliOptions.DesignRequired(allowAll: false));
             CliOptions.Conflict(Command, Time, Iterations, "--time explores for a while, --iterations a number of executions; give one");
             CliOptions.Conflict(Command, Seeds, Replay, "--replay runs one saved schedule, --seeds explores many");
@@ -416,6 +418,8 @@ public static class InterleaveCommand
         public Option<int> FaultOdds { get; }
 
         public Option<bool> FaultFocus { get; }
+
+        public Option<bool> NoFaultFocus { get; }
 
         public Option<int> Frameworks { get; }
 

@@ -47,8 +47,8 @@ public static class ClusterTest
         };
         if (options.FocusFaults)
         {
-            var profiles = FaultFocus.Profiles(options.Faults);
-            cluster.Faults = profiles[runtime.RandomInteger(profiles.Count)];
+            // A controlled choice, so the trace replays the profile with the schedule.
+            cluster.Faults = FaultFocus.Choose(FaultFocus.Profiles(options.Faults), runtime.RandomInteger);
         }
 
         cluster.Frameworks = [.. Enumerable.Range(1, options.Frameworks).Select(i => runtime.CreateActorId(typeof(FrameworkActor), $"framework{i}"))];

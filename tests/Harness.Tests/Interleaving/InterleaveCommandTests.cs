@@ -22,6 +22,7 @@ public sealed class InterleaveCommandTests : IDisposable
     [InlineData("interleave", "--design", "target", "--parallel", "-1")]
     [InlineData("interleave", "--design", "target", "--seeds", "3", "--parallel", "2")]
     [InlineData("interleave", "--design", "target", "--refinement", "--no-refinement")]
+    [InlineData("interleave", "--design", "target", "--fault-focus", "--no-fault-focus")]
     [InlineData("interleave", "--design", "target", "--roles", "4")]
     [InlineData("interleave", "--design", "target", "--rare-inputs", "-1")]
     [InlineData("interleave", "--design", "target", "--fault-odds", "0")]
@@ -87,6 +88,25 @@ public sealed class InterleaveCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("rmdir volumes/roles/r1/v1 FAILS", output, StringComparison.Ordinal);
         Assert.Contains("fresh-volume violated: a task on r1/v1", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--fault-focus")]
+    [InlineData("--no-fault-focus")]
+    public void Replay_EveryFaultWithOrWithoutFocus_ReplaysTheSameBug(string focus)
+    {
+        // With focus the execution's fault profile is a controlled choice in the trace; without, the saved options say so.
+        var (found, output, _) = Run("interleave", "--design", "keep-going", focus, "--iterations", "200", "--seed", "3", "--out", outputDirectory);
+        var trace = Assert.Single(Directory.GetFiles(outputDirectory, "*.trace"));
+        var bug = System.Text.RegularExpressions.Regex.Match(output, "[a-z-]+ violated: [^\r\n]*").Value;
+
+        var (code, replayed, _) = Run("replay", trace, "--design", "keep-going");
+
+        Assert.Equal(1, found);
+        Assert.NotEmpty(bug);
+        Assert.Equal(focus == "--no-fault-focus", File.ReadAllText(trace + ".args").Contains("--no-fault-focus", StringComparison.Ordinal));
+        Assert.Equal(1, code);
+        Assert.Contains(bug, replayed, StringComparison.Ordinal);
     }
 
     [Fact]
