@@ -37,6 +37,12 @@ public abstract class ClusterActor : Actor
     protected override Task OnInitializeAsync(Event initialEvent)
     {
         Cluster = ((ActorSetup)initialEvent).Cluster;
+        if (Cluster.Options.CoyoteInboxes)
+        {
+            Start();
+            return Task.CompletedTask;
+        }
+
         mailbox = Cluster.MailboxOf(Id);
         foreach (var (type, handler) in HandlerTable.GetOrAdd(GetType(), HandlersOf))
         {
@@ -54,6 +60,12 @@ public abstract class ClusterActor : Actor
     /// </summary>
     protected void SendEvent(ActorId target, Event e)
     {
+        if (Cluster.Options.CoyoteInboxes)
+        {
+            base.SendEvent(target, e);
+            return;
+        }
+
         Operation.ScheduleNext();
         var box = Cluster.MailboxOf(target);
         var wakes = box.Idle;
