@@ -87,6 +87,39 @@ public sealed class Cluster
     /// <summary>The framework actors.</summary>
     public IReadOnlyList<ActorId> Frameworks { get; set; } = [];
 
+    private readonly Dictionary<ActorId, Mailbox> mailboxes = [];
+
+    /// <summary>The mailbox of actor <paramref name="actor"/>, made on first use (before the actor runs, so nothing sent to it is lost).</summary>
+    public Mailbox MailboxOf(ActorId actor)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        if (!mailboxes.TryGetValue(actor, out var box))
+        {
+            box = new Mailbox(actor);
+            mailboxes.Add(actor, box);
+        }
+
+        return box;
+    }
+
+    /// <summary>
+    /// True when every actor but the owner of <paramref name="own"/> waits with an empty mailbox and <paramref name="own"/>
+    /// is empty too: nothing is left to happen. Every actor's mailbox is made before any actor runs.
+    /// </summary>
+    public bool QuiescentBesides(Mailbox own) => own.Count == 0 && mailboxes.Values.All(box => box == own || box.Idle);
+
+    /// <summary>
+    /// Ends the threads of the actors that wait for events: called by the last actor to run out of events, and after an
+    /// execution that Coyote stopped (a bug, the step bound), when those threads would otherwise sleep for ever.
+    /// </summary>
+    public void ReleaseSleepers()
+    {
+        foreach (var box in mailboxes.Values)
+        {
+            box.Release();
+        }
+    }
+
     /// <summary>True when <paramref name="kind"/> is enabled.</summary>
     public bool Enabled(FaultKinds kind) => (Faults & kind) != 0;
 

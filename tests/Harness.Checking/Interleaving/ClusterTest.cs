@@ -9,8 +9,11 @@ namespace Harness.Checking.Interleaving;
 /// </summary>
 public static class ClusterTest
 {
-    /// <summary>Builds the cluster of <paramref name="options"/> on <paramref name="runtime"/>.</summary>
-    public static void Run(IActorRuntime runtime, InterleavingOptions options)
+    /// <summary>
+    /// Builds the cluster of <paramref name="options"/> on <paramref name="runtime"/>. When the execution ends, the caller
+    /// calls <see cref="Cluster.ReleaseSleepers"/> on the cluster returned: after a bug the actors' threads still sleep.
+    /// </summary>
+    public static Cluster Run(IActorRuntime runtime, InterleavingOptions options)
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(options);
@@ -52,6 +55,13 @@ public static class ClusterTest
         }
 
         cluster.Frameworks = [.. Enumerable.Range(1, options.Frameworks).Select(i => runtime.CreateActorId(typeof(FrameworkActor), $"framework{i}"))];
+        var injector = runtime.CreateActorId(typeof(FaultInjectorActor));
+        // Every actor's mailbox exists before any actor runs: quiescence is judged over all of them.
+        foreach (var actor in cluster.Frameworks.Append(cluster.MasterActor).Append(cluster.AgentActor).Append(injector))
+        {
+            cluster.MailboxOf(actor);
+        }
+
         var setup = new ActorSetup(cluster);
         runtime.CreateActor(cluster.MasterActor, typeof(MasterActor), setup);
         // Frameworks exist before the agent, whose registration makes the master offer them resources.
@@ -62,6 +72,7 @@ public static class ClusterTest
 
         runtime.CreateActor(cluster.AgentActor, typeof(AgentActor), setup);
 
-        runtime.CreateActor(typeof(FaultInjectorActor), setup);
+        runtime.CreateActor(injector, typeof(FaultInjectorActor), setup);
+        return cluster;
     }
 }

@@ -288,8 +288,11 @@ public static class InterleavingExplorer
     private static TestingEngine CreateEngine(InterleavingOptions options, Configuration configuration, out Counter iterations)
     {
         var counter = new Counter();
-        var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) => ClusterTest.Run(runtime, options));
+        Cluster? current = null;
+        var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) => current = ClusterTest.Run(runtime, options));
         engine.RegisterStartIterationCallBack(_ => counter.Count++);
+        // An execution Coyote stopped (a bug, the step bound) leaves actors' threads asleep in their mailboxes.
+        engine.RegisterEndIterationCallBack(_ => current?.ReleaseSleepers());
         iterations = counter;
         return engine;
     }
