@@ -1,6 +1,7 @@
 using System.Text;
 using Harness.Impl.Agents;
 using Harness.Impl.Masters;
+using Harness.Impl.Messaging;
 using Harness.Impl.Resources;
 using Harness.Impl.Storage;
 using Xunit;
@@ -223,6 +224,23 @@ public class AgentTests
         Assert.Equal(TaskOutcome.Ran, task.Outcome);
         Assert.Null(task.SeenData);
         Assert.Equal(cluster.Master.View(Cluster.AgentId), cluster.Agent.Resources);
+    }
+
+    [Fact]
+    public void CheckpointResources_TargetIncarnationSameIdNewIncarnation_ReplacesTheVolume()
+    {
+        // A DESTROY and a re-CREATE of one id folded into one update (the first message lost): only the incarnation
+        // differs, and the agent must see a change, remove the old directory and make a new one.
+        var cluster = WithVolume(AgentDesign.TargetIncarnation);
+        Assert.Equal(TaskOutcome.Ran, cluster.RunTask(Role, "v1").Outcome);
+        var old = Assert.Single(cluster.Agent.Resources.Volumes);
+        var replaced = cluster.Agent.Resources.WithoutVolume(old).WithVolume(old with { Incarnation = old.Incarnation + 1 });
+
+        var reply = Assert.IsType<CheckpointReply>(cluster.Agent.Handle(new CheckpointResourcesMessage(replaced)));
+
+        Assert.Equal(CheckpointOutcome.Applied, reply.Outcome);
+        Assert.Equal(replaced, cluster.Agent.Resources);
+        Assert.False(cluster.Disk.FileExists(AgentLayout.TaskDataFile(Role, "v1")));
     }
 
     [Fact]

@@ -82,6 +82,24 @@ public class MasterTests
     }
 
     [Fact]
+    public void Apply_SameIdInAnotherRole_IsAnotherVolume()
+    {
+        // Persistence ids are unique within a role: the same id in two roles names two volumes, and a DESTROY names one.
+        var (master, _) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 4));
+        master.Apply(Agent, new ReserveOperation("r2", 4));
+        Assert.True(master.Apply(Agent, new CreateOperation("r1", "v1", 2)).IsAccepted);
+
+        var create = master.Apply(Agent, new CreateOperation("r2", "v1", 2));
+        var destroy = master.Apply(Agent, new DestroyOperation("r2", "v1"));
+
+        Assert.True(create.IsAccepted, create.Error);
+        Assert.True(destroy.IsAccepted, destroy.Error);
+        var volume = Assert.Single(master.View(Agent).Volumes);
+        Assert.Equal(("r1", "v1"), (volume.Role, volume.Id));
+    }
+
+    [Fact]
     public void Apply_UnreserveEverythingFree_AcceptedAndTheRoleIsGone()
     {
         // Exactly what is reserved, and exactly what no volume uses: both limits are inclusive.
