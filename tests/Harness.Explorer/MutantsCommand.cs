@@ -16,6 +16,7 @@ public static class MutantsCommand
         var outDir = CliOptions.Text("--out", "DIR", "where the kill table, the result and the logs go (default out/mutants)");
         var sequences = CliOptions.Number("--sequences", 300, 1, 1_000_000, "generated sequences per conformance run");
         var executions = CliOptions.Number("--executions", 300, 1, 10_000_000, "Coyote executions per interleaving run");
+        var depth = CliOptions.Number("--exhaustive-depth", MutationRunner.DefaultExhaustiveDepth, 1, 12, "depth of the exhaustive checker (every model-state-distinct sequence up to it)");
         var checkers = CliOptions.Text("--checkers", "LIST", $"comma-separated subset of {string.Join(", ", MutationRunner.Checkers)}");
         var repo = CliOptions.Text("--repo", "DIR", "the repository to copy (default: the one holding the current directory)");
         var keep = CliOptions.Flag("--keep-scratch", "keep the scratch copy (to look at a mutant that does not build)");
@@ -23,12 +24,12 @@ public static class MutantsCommand
         var command = new Command("mutants", "Measure what the checkers catch. Copies the repository to a temporary directory and, for each mutant " +
             "of the corpus (mutants/index.json: a small patch against the implementation standing for a real bug), applies it there, rebuilds " +
             "the implementation, runs each checker of the copy as a child process (unit: the impl unit tests; replay: the saved scenarios in " +
-            "lockstep; conform-sim and conform-real: generated conformance, one agent and one role, then two roles sharing an id, then two " +
+            "lockstep; exhaustive: every model-state-distinct sequence up to --exhaustive-depth in lockstep on the simulated disk; conform-sim and conform-real: generated conformance, one agent and one role, then two roles sharing an id, then two " +
             "agents on sim; interleave: Coyote on target-incarnation), and reverts it. Writes the kill table (killed with the time it took, or " +
-            "survived) as kill-table.md and result.json; mutants no generative checker killed come first, with the reason established for " +
-            "each. Exit codes: 0 every mutant was killed by a generative checker, 1 some mutant was not.")
+            "survived) as kill-table.md and result.json; mutants no generative checker (exhaustive, conformance, Coyote) killed come first, with " +
+            "the reason established for each. Exit codes: 0 every mutant was killed by a generative checker, 1 some mutant was not.")
         {
-            budget, only, outDir, sequences, executions, checkers, repo, keep, list,
+            budget, only, outDir, sequences, executions, depth, checkers, repo, keep, list,
         };
         command.SetAction(parse =>
         {
@@ -82,6 +83,7 @@ public static class MutantsCommand
                 Budget = runBudget,
                 Sequences = parse.GetValue(sequences),
                 Executions = parse.GetValue(executions),
+                ExhaustiveDepth = parse.GetValue(depth),
                 Checkers = chosen,
                 KeepScratch = parse.GetValue(keep),
                 Progress = line =>
