@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Harness.Checking.Mutation;
+using Harness.Checking.Results;
 
 namespace Harness.Explorer;
 
@@ -68,6 +69,13 @@ public static class MutantsCommand
 
             var dir = CliFiles.EnsureDirectory(parse.GetValue(outDir) ?? Path.Combine("out", "mutants"), "--out");
             var recorded = CliOptions.Record(parse);
+
+            // The line that runs this measurement again, for the reports that quote it (the nightly's Bug-finding power).
+            var again = new List<string> { "mutants", "--budget", parse.GetValue(budget) ?? "3m" };
+            again.AddRange(id is null ? [] : ["--only", id]);
+            again.AddRange(chosen is null ? [] : ["--checkers", string.Join(',', chosen)]);
+            again.AddRange(["--out", dir]);
+            recorded["command"] = HarnessCommand.Line([.. again]);
             void Write(MutationReport report)
             {
                 CliFiles.WriteFile(Path.Combine(dir, "kill-table.md"), KillTable.Markdown(report));

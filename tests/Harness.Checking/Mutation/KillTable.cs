@@ -57,7 +57,7 @@ public static class KillTable
         text.AppendLine();
         if (survivors.Count == 0)
         {
-            text.AppendLine("None: every mutant was killed by conformance or Coyote.");
+            text.AppendLine("None: every mutant was killed by exhaustive, conformance or Coyote.");
         }
 
         foreach (var r in survivors)

@@ -75,7 +75,7 @@ public sealed record CheckerRun(string Checker, KillOutcome Outcome, double Seco
 /// <summary>One row of the kill table.</summary>
 public sealed record MutantResult(Mutant Mutant, bool Built, IReadOnlyList<CheckerRun> Runs)
 {
-    /// <summary>True when a generative checker (conformance or Coyote) killed it.</summary>
+    /// <summary>True when a generative checker (exhaustive, conformance or Coyote) killed it.</summary>
     public bool KilledGeneratively => Runs.Any(r => r.Outcome == KillOutcome.Killed && MutationRunner.Generative.Contains(r.Checker));
 
     /// <summary>True when any checker killed it.</summary>
@@ -95,7 +95,8 @@ public sealed record MutationReport(MutationOptions Options, IReadOnlyList<strin
 /// <summary>
 /// Measures the harness's bug-finding power: copies the repository to a scratch directory, and for each mutant of the
 /// corpus applies its patch there, builds, runs every checker as a child process of the scratch build (the impl unit
-/// tests, the saved scenarios in lockstep, generated conformance on both disks, Coyote), and reverts the patch. The user's
+/// tests, the saved scenarios in lockstep, the exhaustive sequences, generated conformance on both disks, Coyote), and
+/// reverts the patch. The user's
 /// tree is only read.
 /// </summary>
 public static class MutationRunner

@@ -135,7 +135,9 @@ public static class NightlyMutants
         var built = ids.Count(id => Built(mutants, id));
         var checkers = mutants.Coverage.Select(c => c.Checker).Distinct(StringComparer.Ordinal).ToList();
         sb.Append("## Bug-finding power\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"What the harness's checkers catch, measured by `{mutants.Options["command"]?.GetValue<string>() ?? "harness mutants"}`: {ids.Count} mutants of the corpus (mutants/index.json), {mutants.Seconds:F0} s, started {mutants.StartedAt:yyyy-MM-dd HH:mm} UTC");
+        var only = mutants.Options["only"] is JsonValue o && o.TryGetValue<string>(out var one) ? one : null;
+        sb.Append(CultureInfo.InvariantCulture, $"What the harness's checkers catch, measured by `{mutants.Options["command"]?.GetValue<string>() ?? "harness mutants"}`: ");
+        sb.Append(CultureInfo.InvariantCulture, $"{ids.Count} {(ids.Count == 1 ? "mutant" : "mutants")} of the corpus (mutants/index.json){(only is null ? string.Empty : ", not the whole corpus")}, {mutants.Seconds:F0} s, started {mutants.StartedAt:yyyy-MM-dd HH:mm} UTC");
         sb.Append(mutants.Complete ? ".\n\n" : $"; **incomplete** ({mutants.Incomplete ?? "stopped early"}): its survivors are shown but do not fail the run.\n\n");
         sb.Append("| checker | kill rate |\n|---|---|\n");
         foreach (var checker in checkers)
