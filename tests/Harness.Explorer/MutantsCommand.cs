@@ -67,14 +67,15 @@ public static class MutantsCommand
                 return Cli.Ok;
             }
 
-            var dir = CliFiles.EnsureDirectory(parse.GetValue(outDir) ?? Path.Combine("out", "mutants"), "--out");
+            var outArg = parse.GetValue(outDir) ?? Path.Combine("out", "mutants");
+            var dir = CliFiles.EnsureDirectory(outArg, "--out");
             var recorded = CliOptions.Record(parse);
 
             // The line that runs this measurement again, for the reports that quote it (the nightly's Bug-finding power).
             var again = new List<string> { "mutants", "--budget", parse.GetValue(budget) ?? "3m" };
             again.AddRange(id is null ? [] : ["--only", id]);
             again.AddRange(chosen is null ? [] : ["--checkers", string.Join(',', chosen)]);
-            again.AddRange(["--out", dir]);
+            again.AddRange(["--out", outArg]);
             recorded["command"] = HarnessCommand.Line([.. again]);
             void Write(MutationReport report)
             {

@@ -152,7 +152,7 @@ public static class NightlyMutants
         var generative = built - survivors.Count(id => Built(mutants, id));
         sb.Append(CultureInfo.InvariantCulture, $"| any generative checker | **{generative}/{built}**{Percent(generative, built)} |\n\n");
 
-        sb.Append("**Not killed by any generative checker**");
+        sb.Append("**Not killed by any generative checker that ran**");
         sb.Append(mutants.Complete ? " (each fails the run):\n\n" : ":\n\n");
         if (survivors.Count == 0)
         {
