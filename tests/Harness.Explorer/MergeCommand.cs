@@ -17,12 +17,13 @@ public static class MergeCommand
         };
         var outDir = CliOptions.Text("--out", "DIR", "the merged report's directory (default out/nightly-merged)");
         var expectations = CliOptions.Text("--expectations", "FILE", $"the expected verdicts (default {Expectations.RepositoryPath})");
+        var mutants = NightlyCommand.MutantsOption();
         var command = new Command("merge", "Combine the reports of nightly shards into one: their checker results judged together against the expectation " +
             "file (a violation any shard found counts; a checker misses only if no shard that ran it found it), the files they refer to copied, " +
-            "one report.md, report.json and junit.xml written. Exit codes: 0 nothing unexpected or missed, 1 something UNEXPECTED or MISSED, " +
+            "one report.md, report.json and junit.xml written; with --mutants, the harness's bug-finding power too (a shard's own is kept otherwise). Exit codes: 0 nothing unexpected or missed, 1 something UNEXPECTED or MISSED, " +
             "2 bad usage or an unreadable report, 130 a shard was interrupted.")
         {
-            directories, outDir, expectations,
+            directories, outDir, expectations, mutants,
         };
         command.SetAction(parse =>
         {
@@ -36,9 +37,16 @@ public static class MergeCommand
             }
 
             var expected = Expectations.Load(parse.GetValue(expectations) ?? Expectations.DefaultPath());
+            var mutantsDir = parse.GetValue(mutants);
+            if (mutantsDir is not null)
+            {
+                _ = NightlyMutants.Load(mutantsDir);
+            }
+
             var outArg = parse.GetValue(outDir) ?? Path.Combine("out", "nightly-merged");
             CliFiles.EnsureDirectory(outArg, "--out");
-            var outcome = NightlyMerge.Merge(dirs, expected, outArg, ["merge", .. dirs, "--out", outArg]);
+            string[] again = mutantsDir is null ? ["merge", .. dirs, "--out", outArg] : ["merge", .. dirs, "--out", outArg, "--mutants", mutantsDir];
+            var outcome = NightlyMerge.Merge(dirs, expected, outArg, again, mutantsDir);
             NightlyCommand.PrintSummary(context.Out, outcome, outArg);
             return outcome.Report.ExitCode;
         });

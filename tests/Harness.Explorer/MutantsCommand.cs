@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Harness.Checking.Mutation;
+using Harness.Checking.Results;
 
 namespace Harness.Explorer;
 
@@ -16,6 +17,7 @@ public static class MutantsCommand
         var outDir = CliOptions.Text("--out", "DIR", "where the kill table, the result and the logs go (default out/mutants)");
         var sequences = CliOptions.Number("--sequences", 300, 1, 1_000_000, "generated sequences per conformance run");
         var executions = CliOptions.Number("--executions", 300, 1, 10_000_000, "Coyote executions per interleaving run");
+        var depth = CliOptions.Number("--exhaustive-depth", MutationRunner.DefaultExhaustiveDepth, 1, 12, "depth of the exhaustive checker (every model-state-distinct sequence up to it)");
         var checkers = CliOptions.Text("--checkers", "LIST", $"comma-separated subset of {string.Join(", ", MutationRunner.Checkers)}");
         var repo = CliOptions.Text("--repo", "DIR", "the repository to copy (default: the one holding the current directory)");
         var keep = CliOptions.Flag("--keep-scratch", "keep the scratch copy (to look at a mutant that does not build)");
@@ -23,12 +25,12 @@ public static class MutantsCommand
         var command = new Command("mutants", "Measure what the checkers catch. Copies the repository to a temporary directory and, for each mutant " +
             "of the corpus (mutants/index.json: a small patch against the implementation standing for a real bug), applies it there, rebuilds " +
             "the implementation, runs each checker of the copy as a child process (unit: the impl unit tests; replay: the saved scenarios in " +
-            "lockstep; conform-sim and conform-real: generated conformance, one agent and one role, then two roles sharing an id, then two " +
+            "lockstep; exhaustive: every model-state-distinct sequence up to --exhaustive-depth in lockstep on the simulated disk; conform-sim and conform-real: generated conformance, one agent and one role, then two roles sharing an id, then two " +
             "agents on sim; interleave: Coyote on target-incarnation), and reverts it. Writes the kill table (killed with the time it took, or " +
-            "survived) as kill-table.md and result.json; mutants no generative checker killed come first, with the reason established for " +
-            "each. Exit codes: 0 every mutant was killed by a generative checker, 1 some mutant was not.")
+            "survived) as kill-table.md and result.json; mutants no generative checker (exhaustive, conformance, Coyote) killed come first, with " +
+            "the reason established for each. Exit codes: 0 every mutant was killed by a generative checker, 1 some mutant was not.")
         {
-            budget, only, outDir, sequences, executions, checkers, repo, keep, list,
+            budget, only, outDir, sequences, executions, depth, checkers, repo, keep, list,
         };
         command.SetAction(parse =>
         {
@@ -65,8 +67,16 @@ public static class MutantsCommand
                 return Cli.Ok;
             }
 
-            var dir = CliFiles.EnsureDirectory(parse.GetValue(outDir) ?? Path.Combine("out", "mutants"), "--out");
+            var outArg = parse.GetValue(outDir) ?? Path.Combine("out", "mutants");
+            var dir = CliFiles.EnsureDirectory(outArg, "--out");
             var recorded = CliOptions.Record(parse);
+
+            // The line that runs this measurement again, for the reports that quote it (the nightly's Bug-finding power).
+            var again = new List<string> { "mutants", "--budget", parse.GetValue(budget) ?? "3m" };
+            again.AddRange(id is null ? [] : ["--only", id]);
+            again.AddRange(chosen is null ? [] : ["--checkers", string.Join(',', chosen)]);
+            again.AddRange(["--out", outArg]);
+            recorded["command"] = HarnessCommand.Line([.. again]);
             void Write(MutationReport report)
             {
                 CliFiles.WriteFile(Path.Combine(dir, "kill-table.md"), KillTable.Markdown(report));
@@ -82,6 +92,7 @@ public static class MutantsCommand
                 Budget = runBudget,
                 Sequences = parse.GetValue(sequences),
                 Executions = parse.GetValue(executions),
+                ExhaustiveDepth = parse.GetValue(depth),
                 Checkers = chosen,
                 KeepScratch = parse.GetValue(keep),
                 Progress = line =>

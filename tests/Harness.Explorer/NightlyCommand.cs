@@ -20,14 +20,16 @@ public static class NightlyCommand
         var shards = CliOptions.Number("--shards", 0, 0, 10_000, $"the number of shards when the part comes from an indexed job's {Shard.JobIndexVariable} (from 0); {Shard.CountVariable} works too");
         var outDir = CliOptions.Text("--out", "DIR", "the report's directory: report.md, report.json, junit.xml, files/ (default out/nightly-<designs>-<seed>)");
         var expectations = CliOptions.Text("--expectations", "FILE", $"the expected verdicts (default {Expectations.RepositoryPath})");
+        var mutants = MutantsOption();
         var command = new Command("nightly", "Spend a time budget across every checker on every design: the model checker with bounds that grow while the budget " +
             "lasts, exhaustive conformance by depth, generated conformance on the simulated and the real disk, and Coyote with each strategy. Every " +
             "violation is judged against the expectation file: found where expected is EXPECTED; any other violation or any divergence is UNEXPECTED; " +
-            "an expected violation a checker did not find in its budget is MISSED. Writes report.md, report.json, junit.xml and the traces to --out " +
+            "an expected violation a checker did not find in its budget is MISSED. With --mutants, the report also shows the harness's bug-finding " +
+            "power measured by a harness mutants run, and a mutant no generative checker killed in a complete run fails it. Writes report.md, report.json, junit.xml and the traces to --out " +
             "and a progress line every few seconds to stderr; Ctrl-C stops and still writes the report, marked incomplete. Exit codes: 0 nothing " +
             "unexpected or missed, 1 something UNEXPECTED or MISSED, 2 bad usage, 130 interrupted.")
         {
-            budget, designs, checkers, seed, shard, shards, outDir, expectations,
+            budget, designs, checkers, seed, shard, shards, outDir, expectations, mutants,
         };
         CliOptions.Require(command, budget, "--budget is required, e.g. --budget 2m");
         command.SetAction(parse =>
@@ -42,6 +44,8 @@ public static class NightlyCommand
                 ? Shard.Parse(text)
                 : Shard.FromEnvironment(Environment.GetEnvironmentVariable, count > 0 ? count : null) ?? Shard.Whole;
             var expected = Expectations.Load(parse.GetValue(expectations) ?? Expectations.DefaultPath());
+            var mutantsDir = parse.GetValue(mutants);
+            var mutantsResult = mutantsDir is null ? null : NightlyMutants.Load(mutantsDir);
             var designsName = parse.GetValue(designs) is null or "all" ? "all" : string.Join('+', chosenDesigns.Select(d => d.Name()));
             var outArg = parse.GetValue(outDir) ?? CliFiles.DefaultOut("nightly", designsName, s) + (part.Count > 1 ? $"-shard{part.Index + 1}of{part.Count}" : string.Empty);
             var dir = CliFiles.EnsureDirectory(outArg, "--out");
@@ -62,6 +66,11 @@ public static class NightlyCommand
                 arguments.AddRange(["--shard", part.ToString()]);
             }
 
+            if (mutantsDir is not null)
+            {
+                arguments.AddRange(["--mutants", mutantsDir]);
+            }
+
             var err = context.Err;
             var options = new NightlyOptions
             {
@@ -74,6 +83,8 @@ public static class NightlyCommand
                 Work = work,
                 Progress = line => err.WriteLine(line),
                 Arguments = arguments,
+                Mutants = mutantsResult,
+                MutantsDirectory = mutantsDir,
             };
 
             // Coyote's own console lines go to a log beside the report.
@@ -83,6 +94,10 @@ public static class NightlyCommand
         });
         return command;
     }
+
+    /// <summary>The <c>--mutants DIR</c> option of nightly and merge.</summary>
+    internal static Option<string?> MutantsOption() =>
+        CliOptions.Text("--mutants", "DIR", "the directory of a harness mutants run (its result.json): its kill rates and survivors go into the report, and a mutant no generative checker killed fails the run");
 
     /// <summary>The headline and the table of report.md, and where the report is.</summary>
     internal static void PrintSummary(TextWriter stdout, NightlyRunner.Outcome outcome, string outDir)

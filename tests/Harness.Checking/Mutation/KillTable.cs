@@ -19,7 +19,7 @@ public static class KillTable
         var text = new StringBuilder();
         text.AppendLine("# Mutant kill table");
         text.AppendLine();
-        text.AppendLine(Invariant($"Budget per checker process: {o.Budget.TotalSeconds:0} s; conformance {o.Sequences} generated sequences per run (sim: default, --roles 2 --ids 1, --agents 2 --ids 1; real: default, --roles 2 --ids 1), on each of the mutant's designs until one kills it; Coyote {o.Executions} executions on target-incarnation; unit = the impl tests, replay = the saved scenarios in lockstep. Whole run {report.Seconds:0} s."));
+        text.AppendLine(Invariant($"Budget per checker process: {o.Budget.TotalSeconds:0} s; exhaustive = every model-state-distinct sequence up to depth {o.ExhaustiveDepth} in lockstep on the simulated disk; conformance {o.Sequences} generated sequences per run (sim: default, --roles 2 --ids 1, --agents 2 --ids 1; real: default, --roles 2 --ids 1), on each of the mutant's designs until one kills it; Coyote {o.Executions} executions on target-incarnation; unit = the impl tests, replay = the saved scenarios in lockstep. Whole run {report.Seconds:0} s{(report.Complete ? "" : ", not finished yet")}."));
         text.AppendLine();
         text.AppendLine("Baseline (unmutated copy): " + string.Join(", ", report.Baseline.Select(b => $"{b.Checker} {(b.Outcome == KillOutcome.Survived ? "passes" : MutationRunner.Cell(b))}")));
         text.AppendLine();
@@ -57,7 +57,7 @@ public static class KillTable
         text.AppendLine();
         if (survivors.Count == 0)
         {
-            text.AppendLine("None: every mutant was killed by conformance or Coyote.");
+            text.AppendLine("None: every mutant was killed by exhaustive, conformance or Coyote.");
         }
 
         foreach (var r in survivors)
@@ -97,7 +97,7 @@ public static class KillTable
                 {
                     Checker = checker,
                     Design = design,
-                    Bound = Invariant($"--budget {o.Budget.TotalSeconds:0}s --sequences {o.Sequences} --executions {o.Executions}"),
+                    Bound = Invariant($"--budget {o.Budget.TotalSeconds:0}s --sequences {o.Sequences} --executions {o.Executions} --exhaustive-depth {o.ExhaustiveDepth}"),
                     Sequences = runs.Count(x => x.Outcome is KillOutcome.Killed or KillOutcome.Survived or KillOutcome.OutOfBudget),
                     Windows = new Dictionary<string, long>(StringComparer.Ordinal)
                     {
@@ -118,7 +118,7 @@ public static class KillTable
             {
                 findings.Add(new Finding
                 {
-                    Kind = run.Checker.StartsWith("conform", StringComparison.Ordinal) ? FindingKind.Divergence : FindingKind.Violation,
+                    Kind = run.Checker.StartsWith("conform", StringComparison.Ordinal) || run.Checker == "exhaustive" ? FindingKind.Divergence : FindingKind.Violation,
                     Design = Design(r.Mutant),
                     Checker = run.Checker,
                     Summary = Invariant($"mutant {r.Mutant.Id} killed in {run.Seconds:0.0} s: {run.Detail}"),
@@ -137,6 +137,25 @@ public static class KillTable
             ["checkers"] = string.Join(',', report.Checkers),
         };
         recorded["survivors"] = new JsonArray([.. report.Results.Where(r => !r.KilledGeneratively).Select(r => (JsonNode?)JsonValue.Create(r.Mutant.Id))]);
+
+        // The kill table's rows, so that a reader of this document (the nightly's report) needs neither the Markdown nor the
+        // corpus: the baseline's cells, and for each mutant what it stands for, its triage as the corpus had it for this run,
+        // whether it built, and its cells by checker as the table writes them.
+        recorded["baseline"] = Cells(report.Baseline);
+        var outcomes = new JsonObject();
+        foreach (var r in report.Results)
+        {
+            outcomes[r.Mutant.Id] = new JsonObject
+            {
+                ["area"] = r.Mutant.Area,
+                ["bug"] = r.Mutant.Bug,
+                ["triage"] = r.Mutant.Triage,
+                ["built"] = r.Built,
+                ["cells"] = Cells(r.Runs),
+            };
+        }
+
+        recorded["outcomes"] = outcomes;
         return new HarnessResult
         {
             Command = "mutants",
@@ -145,9 +164,22 @@ public static class KillTable
             StartedAt = report.StartedAt,
             Seconds = report.Seconds,
             ExitCode = report.Passed ? 0 : 1,
+            Complete = report.Complete,
+            Incomplete = report.Complete ? null : "the run had not reached every mutant when this was written",
             Coverage = coverage,
             Findings = findings,
         };
+    }
+
+    private static JsonObject Cells(IEnumerable<CheckerRun> runs)
+    {
+        var cells = new JsonObject();
+        foreach (var run in runs)
+        {
+            cells[run.Checker] = MutationRunner.Cell(run);
+        }
+
+        return cells;
     }
 
     // The design a mutant is judged on first: its row's design in the result document.

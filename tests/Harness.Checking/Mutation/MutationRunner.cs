@@ -29,6 +29,14 @@ public sealed record MutationOptions
     /// <summary>Coyote executions per interleaving run.</summary>
     public int Executions { get; init; } = 300;
 
+    /// <summary>
+    /// The depth of the exhaustive checker: every model-state-distinct sequence up to it, in lockstep on the simulated disk.
+    /// The default is the deepest <c>conform --exhaustive-depth</c> takes: the search's bounds (4 operations, one fault of
+    /// each kind, 2 disk units) leave almost no new state past depth 10, and depth 12 runs in about 20-30 s per design on a
+    /// loaded 2-core machine, within the nightly's budget of 2 minutes per checker process.
+    /// </summary>
+    public int ExhaustiveDepth { get; init; } = MutationRunner.DefaultExhaustiveDepth;
+
     /// <summary>The checkers to run (default: all of <see cref="MutationRunner.Checkers"/>).</summary>
     public IReadOnlyList<string>? Checkers { get; init; }
 
@@ -67,7 +75,7 @@ public sealed record CheckerRun(string Checker, KillOutcome Outcome, double Seco
 /// <summary>One row of the kill table.</summary>
 public sealed record MutantResult(Mutant Mutant, bool Built, IReadOnlyList<CheckerRun> Runs)
 {
-    /// <summary>True when a generative checker (conformance or Coyote) killed it.</summary>
+    /// <summary>True when a generative checker (exhaustive, conformance or Coyote) killed it.</summary>
     public bool KilledGeneratively => Runs.Any(r => r.Outcome == KillOutcome.Killed && MutationRunner.Generative.Contains(r.Checker));
 
     /// <summary>True when any checker killed it.</summary>
@@ -77,6 +85,9 @@ public sealed record MutantResult(Mutant Mutant, bool Built, IReadOnlyList<Check
 /// <summary>The whole run: the baseline (every checker must pass on the unmutated copy) and one row per mutant.</summary>
 public sealed record MutationReport(MutationOptions Options, IReadOnlyList<string> Checkers, IReadOnlyList<CheckerRun> Baseline, IReadOnlyList<MutantResult> Results, double Seconds, DateTimeOffset StartedAt)
 {
+    /// <summary>False for the report written after each mutant while the run goes on: it may miss mutants the run would reach.</summary>
+    public bool Complete { get; init; } = true;
+
     /// <summary>True when the baseline passed and every mutant that builds was killed by a generative checker.</summary>
     public bool Passed => Baseline.All(b => b.Outcome is KillOutcome.Survived or KillOutcome.NotApplicable) && Results.All(r => !r.Built || r.KilledGeneratively);
 }
@@ -84,16 +95,81 @@ public sealed record MutationReport(MutationOptions Options, IReadOnlyList<strin
 /// <summary>
 /// Measures the harness's bug-finding power: copies the repository to a scratch directory, and for each mutant of the
 /// corpus applies its patch there, builds, runs every checker as a child process of the scratch build (the impl unit
-/// tests, the saved scenarios in lockstep, generated conformance on both disks, Coyote), and reverts the patch. The user's
+/// tests, the saved scenarios in lockstep, the exhaustive sequences, generated conformance on both disks, Coyote), and
+/// reverts the patch. The user's
 /// tree is only read.
 /// </summary>
 public static class MutationRunner
 {
     /// <summary>The checkers, in the kill table's column order.</summary>
-    public static IReadOnlyList<string> Checkers { get; } = ["unit", "replay", "conform-sim", "conform-real", "interleave"];
+    public static IReadOnlyList<string> Checkers { get; } = ["unit", "replay", "exhaustive", "conform-sim", "conform-real", "interleave"];
 
-    /// <summary>The checkers that generate their inputs (what a nightly run spends its hours on).</summary>
-    public static IReadOnlySet<string> Generative { get; } = new HashSet<string>(StringComparer.Ordinal) { "conform-sim", "conform-real", "interleave" };
+    /// <summary>
+    /// The checkers that generate their inputs (what a nightly run spends its hours on): the exhaustive sequences, generated
+    /// conformance and Coyote.
+    /// </summary>
+    public static IReadOnlySet<string> Generative { get; } = new HashSet<string>(StringComparer.Ordinal) { "exhaustive", "conform-sim", "conform-real", "interleave" };
+
+    /// <summary>The exhaustive checker's default depth (see <see cref="MutationOptions.ExhaustiveDepth"/>).</summary>
+    public const int DefaultExhaustiveDepth = 12;
+
+    /// <summary>
+    /// The <c>conform</c> arguments (beyond the design and the output files) a lockstep checker runs on each of a mutant's
+    /// designs, one after the other until one kills: conform-sim one agent and one role, then two roles sharing an id, then
+    /// two agents; conform-real the first two; exhaustive no generated sequence and every model-state-distinct sequence up
+    /// to <see cref="MutationOptions.ExhaustiveDepth"/>, as the nightly's exhaustive checker runs them.
+    /// </summary>
+    public static IReadOnlyList<string[]> ConformShapes(string checker, MutationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var sequences = options.Sequences.ToString(CultureInfo.InvariantCulture);
+        return checker switch
+        {
+            "conform-sim" =>
+            [
+                ["--disk", "sim", "--sequences", sequences],
+                ["--disk", "sim", "--sequences", sequences, "--roles", "2", "--ids", "1"],
+                ["--disk", "sim", "--sequences", sequences, "--agents", "2", "--ids", "1"],
+            ],
+            "conform-real" =>
+            [
+                ["--disk", "real", "--sequences", sequences],
+                ["--disk", "real", "--sequences", sequences, "--roles", "2", "--ids", "1"],
+            ],
+            "exhaustive" => [["--disk", "sim", "--sequences", "0", "--exhaustive-depth", options.ExhaustiveDepth.ToString(CultureInfo.InvariantCulture)]],
+            _ => throw new ArgumentOutOfRangeException(nameof(checker), checker, "not a lockstep checker"),
+        };
+    }
+
+    /// <summary>
+    /// The kill rule of the lockstep checkers (exhaustive, conform-sim, conform-real) for one <c>conform</c> process:
+    /// a divergence (<paramref name="divergence"/>, read from its result) or a crash of the harness kills; running out of
+    /// <paramref name="budget"/> is out of budget; null means it passed and the next shape may run. A property both sides
+    /// violate is the design's own bug, found on the unmutated copy too, so it is not a kill. Exit code 2 means the
+    /// runner built a command line the harness refuses: a defect of the runner, thrown.
+    /// </summary>
+    public static CheckerRun? JudgeConform(string checker, string what, ChildOutcome run, string? divergence, double seconds, TimeSpan budget)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (run.TimedOut)
+        {
+            return new CheckerRun(checker, KillOutcome.OutOfBudget, seconds, what);
+        }
+
+        if (run.ExitCode is not (0 or 1))
+        {
+            return run.ExitCode == 2
+                ? throw new InvalidOperationException($"{checker}: conform refused its arguments: {run.Output.Trim()}")
+                : new CheckerRun(checker, KillOutcome.Killed, seconds, $"{what}: the harness crashed (exit {run.ExitCode})");
+        }
+
+        if (divergence is not null)
+        {
+            return new CheckerRun(checker, KillOutcome.Killed, seconds, $"{what}: {divergence}");
+        }
+
+        return seconds >= budget.TotalSeconds ? new CheckerRun(checker, KillOutcome.OutOfBudget, seconds, what) : null;
+    }
 
     private static readonly string[] CopiedDirectories = ["model", "impl", "tests", "scenarios", "expectations", "docs", ".config"];
     private static readonly string[] CopiedFiles = ["Harness.sln", "global.json", "Directory.Build.props", "Directory.Packages.props", ".editorconfig", "nuget.config"];
@@ -139,7 +215,7 @@ public static class MutationRunner
             foreach (var mutant in mutants)
             {
                 results.Add(scope.RunMutant(mutant, corpus.PatchPath(mutant)));
-                options.Partial(new MutationReport(options, checkers, baseline, [.. results], watch.Elapsed.TotalSeconds, started));
+                options.Partial(new MutationReport(options, checkers, baseline, [.. results], watch.Elapsed.TotalSeconds, started) { Complete = false });
             }
 
             return new MutationReport(options, checkers, baseline, results, watch.Elapsed.TotalSeconds, started);
@@ -151,6 +227,28 @@ public static class MutationRunner
                 TryDelete(scratch);
             }
         }
+    }
+
+    /// <summary>The first divergence in a <c>conform --json</c> file (a harness-result/1 document, or the command's older format), or null.</summary>
+    public static string? FirstDivergence(string json)
+    {
+        if (!File.Exists(json))
+        {
+            return null;
+        }
+
+        var root = JsonNode.Parse(File.ReadAllText(json));
+        if (root?["divergences"] is JsonArray old)
+        {
+            return old.Count == 0 ? null : old[0]?["summary"]?.GetValue<string>() ?? "divergence";
+        }
+
+        if (root?["findings"] is JsonArray findings)
+        {
+            return findings.FirstOrDefault(f => f?["kind"]?.GetValue<string>() == "divergence")?["summary"]?.GetValue<string>();
+        }
+
+        return null;
     }
 
     /// <summary>A kill-table cell: "killed 12.3 s", "survived", "n/a", ...</summary>
@@ -312,9 +410,8 @@ public static class MutationRunner
             {
                 runs.Add(c switch
                 {
-                    "conform-sim" => Conform(c, name, designs, "sim", [[], ["--roles", "2", "--ids", "1"], ["--agents", "2", "--ids", "1"]]),
-                    "conform-real" => Conform(c, name, designs, "real", [[], ["--roles", "2", "--ids", "1"]]),
-                    _ => Interleave(c, name, designs),
+                    "interleave" => Interleave(c, name, designs),
+                    _ => Conform(c, name, designs),
                 });
                 options.Progress($"{name}: {runs[^1].Checker} {Cell(runs[^1])}{(runs[^1].Detail.Length == 0 ? "" : " (" + runs[^1].Detail + ")")}");
             }
@@ -343,41 +440,24 @@ public static class MutationRunner
             }
         }
 
-        // Conformance counts a divergence (or a crash of the harness) as a kill: a property both sides violate is the
-        // design's own bug, found on the unmutated copy too.
-        private CheckerRun Conform(string checker, string name, IReadOnlyList<string> designs, string disk, IReadOnlyList<string[]> shapes)
+        // The lockstep checkers run conform once per design and shape until one kills (MutationRunner.JudgeConform).
+        private CheckerRun Conform(string checker, string name, IReadOnlyList<string> designs)
         {
             double seconds = 0;
             var n = 0;
+            var shapes = ConformShapes(checker, options);
             foreach (var design in designs)
             {
                 foreach (var shape in shapes)
                 {
                     var json = Path.Combine(logs, $"{name}-{checker}-{++n}.json");
-                    string[] args = [harness, "conform", "--design", design, "--disk", disk, "--sequences", Number(options.Sequences), "--json", json, "--out", Path.Combine(logs, $"{name}-{checker}-{n}"), .. shape];
+                    string[] args = [harness, "conform", "--design", design, .. shape, "--json", json, "--out", Path.Combine(logs, $"{name}-{checker}-{n}")];
                     var run = ChildProcess.Run("dotnet", args, scratch, options.Budget - TimeSpan.FromSeconds(seconds), Path.Combine(logs, $"{name}-{checker}-{n}.log"));
                     seconds += run.Seconds;
-                    var what = $"{design} {string.Join(' ', shape)}".Trim();
-                    if (run.TimedOut)
+                    var what = $"{design} {string.Join(' ', shape.Skip(4))}".Trim();
+                    if (JudgeConform(checker, what, run, run.TimedOut ? null : FirstDivergence(json), seconds, options.Budget) is { } judged)
                     {
-                        return new CheckerRun(checker, KillOutcome.OutOfBudget, seconds, what);
-                    }
-
-                    if (run.ExitCode is not (0 or 1))
-                    {
-                        return run.ExitCode == 2
-                            ? throw new InvalidOperationException($"{name}: conform refused its arguments: {run.Output.Trim()}")
-                            : new CheckerRun(checker, KillOutcome.Killed, seconds, $"{what}: the harness crashed (exit {run.ExitCode})");
-                    }
-
-                    if (Divergence(json) is { } divergence)
-                    {
-                        return new CheckerRun(checker, KillOutcome.Killed, seconds, $"{what}: {divergence}");
-                    }
-
-                    if (seconds >= options.Budget.TotalSeconds)
-                    {
-                        return new CheckerRun(checker, KillOutcome.OutOfBudget, seconds, what);
+                        return judged;
                     }
                 }
             }
@@ -415,28 +495,6 @@ public static class MutationRunner
 
         private static string? FirstLine(string output, string word) =>
             output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains(word, StringComparison.OrdinalIgnoreCase));
-
-        // The first divergence in a conform --json file, in the command's own format or as a harness-result/1 document.
-        private static string? Divergence(string json)
-        {
-            if (!File.Exists(json))
-            {
-                return null;
-            }
-
-            var root = JsonNode.Parse(File.ReadAllText(json));
-            if (root?["divergences"] is JsonArray old)
-            {
-                return old.Count == 0 ? null : old[0]?["summary"]?.GetValue<string>() ?? "divergence";
-            }
-
-            if (root?["findings"] is JsonArray findings)
-            {
-                return findings.FirstOrDefault(f => f?["kind"]?.GetValue<string>() == "divergence")?["summary"]?.GetValue<string>();
-            }
-
-            return null;
-        }
     }
 }
 

@@ -21,8 +21,14 @@ public sealed record Judged(IReadOnlyList<Verdict> Verdicts, IReadOnlyList<Judge
     public int Count(Judgement judgement) =>
         Verdicts.Count(v => v.Judgement == judgement) + (judgement == Judgement.Unexpected ? Divergences.Count : 0);
 
-    /// <summary>True when nothing is unexpected or missed.</summary>
-    public bool Passed => Count(Judgement.Unexpected) == 0 && Count(Judgement.Missed) == 0;
+    /// <summary>The nested mutants result (<see cref="NightlyMutants"/>), when the run was given one.</summary>
+    public HarnessResult? Mutants { get; init; }
+
+    /// <summary>What the mutants result says the harness fails to catch (<see cref="NightlyMutants.Weaknesses"/>): each fails the run.</summary>
+    public IReadOnlyList<string> Weaknesses { get; init; } = [];
+
+    /// <summary>True when nothing is unexpected or missed and the mutants run, if any, left no weakness.</summary>
+    public bool Passed => Count(Judgement.Unexpected) == 0 && Count(Judgement.Missed) == 0 && Weaknesses.Count == 0;
 }
 
 /// <summary>
@@ -38,6 +44,11 @@ public static class NightlyJudge
         ArgumentNullException.ThrowIfNull(results);
         ArgumentNullException.ThrowIfNull(designs);
         ArgumentNullException.ThrowIfNull(expectations);
+
+        // A mutants result measures the harness, not the designs: its kills are mutants' divergences and its coverage is of
+        // mutants, so it is judged on its own.
+        var mutants = results.LastOrDefault(NightlyMutants.IsMutants);
+        results = Checked(results);
         var ran = results.SelectMany(r => r.Coverage).Select(c => (c.Design, c.Checker)).ToHashSet();
         var findings = results.SelectMany(r => r.Findings).ToList();
         var found = findings.Where(f => f.Kind == Results.FindingKind.Violation)
@@ -89,7 +100,18 @@ public static class NightlyJudge
         }
 
         var divergences = findings.Where(f => f.Kind == Results.FindingKind.Divergence || f.Properties.Count == 0).ToList();
-        return new Judged(verdicts, cells, divergences);
+        return new Judged(verdicts, cells, divergences)
+        {
+            Mutants = mutants,
+            Weaknesses = mutants is null ? [] : NightlyMutants.Weaknesses(mutants),
+        };
+    }
+
+    /// <summary>The checkers' results on the designs: <paramref name="results"/> without a nested mutants result.</summary>
+    public static IReadOnlyList<HarnessResult> Checked(IReadOnlyList<HarnessResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        return [.. results.Where(r => !NightlyMutants.IsMutants(r))];
     }
 
     /// <summary>

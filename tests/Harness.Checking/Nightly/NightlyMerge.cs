@@ -11,7 +11,11 @@ namespace Harness.Checking.Nightly;
 public static class NightlyMerge
 {
     /// <summary>Reads <c>report.json</c> from each of <paramref name="directories"/>, merges, and writes the report into <paramref name="outDirectory"/>.</summary>
-    public static NightlyRunner.Outcome Merge(IReadOnlyList<string> directories, Expectations expectations, string outDirectory, IReadOnlyList<string> arguments)
+    /// <remarks>
+    /// <paramref name="mutantsDirectory"/>, when given, is a <c>harness mutants</c> directory whose result the merged report
+    /// nests and judges (see <see cref="NightlyMutants"/>); without it, a mutants result nested in a shard's report is kept.
+    /// </remarks>
+    public static NightlyRunner.Outcome Merge(IReadOnlyList<string> directories, Expectations expectations, string outDirectory, IReadOnlyList<string> arguments, string? mutantsDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(directories);
         ArgumentNullException.ThrowIfNull(expectations);
@@ -44,6 +48,7 @@ public static class NightlyMerge
             shards.Add((dir, report));
         }
 
+        var mutants = mutantsDirectory is null ? null : NightlyMutants.Load(mutantsDirectory);
         var seeds = shards.Select(s => s.Report.Seed).Distinct().ToList();
         if (seeds.Count > 1)
         {
@@ -55,9 +60,24 @@ public static class NightlyMerge
         foreach (var (dir, report) in shards)
         {
             var oldOut = report.Options["out"]?.GetValue<string>() ?? dir;
-            foreach (var r in report.Results)
+            foreach (var r in NightlyJudge.Checked(report.Results))
             {
                 results.Add(r with { Findings = [.. r.Findings.Select(f => Relocate(f, dir, oldOut, outDirectory))] });
+            }
+
+            if (mutantsDirectory is null && mutants is null && report.Results.LastOrDefault(NightlyMutants.IsMutants) is { } nested)
+            {
+                mutants = nested;
+                NightlyMutants.CopyKillTable(Path.Combine(dir, "mutants"), outDirectory);
+            }
+        }
+
+        if (mutants is not null)
+        {
+            results.Add(mutants);
+            if (mutantsDirectory is not null)
+            {
+                NightlyMutants.CopyKillTable(mutantsDirectory, outDirectory);
             }
         }
 
@@ -83,7 +103,7 @@ public static class NightlyMerge
             Incomplete = complete ? null : "a shard was incomplete",
             ExitCode = judged.Passed ? (complete ? 0 : 130) : 1,
             Verdicts = judged.Verdicts,
-            Findings = NightlyJudge.Distinct(results.SelectMany(r => r.Findings)),
+            Findings = NightlyJudge.Distinct(NightlyJudge.Checked(results).SelectMany(r => r.Findings)),
             Results = results,
         };
         NightlyReport.Write(merged, judged, outDirectory);

@@ -43,6 +43,15 @@ public sealed record NightlyOptions
     /// </summary>
     public Func<ConformOptions, ConformOptions> Implementation { get; init; } = o => o;
 
+    /// <summary>
+    /// The result of a <c>harness mutants</c> run (<see cref="NightlyMutants.Load"/>) to nest in the report and judge, or
+    /// null; <see cref="MutantsDirectory"/> is where it was read, whose kill table the report copies.
+    /// </summary>
+    public Results.HarnessResult? Mutants { get; init; }
+
+    /// <summary>The directory <see cref="Mutants"/> was read from.</summary>
+    public string? MutantsDirectory { get; init; }
+
     /// <summary>The arguments that run this again, for the report's header (without --out).</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 }

@@ -23,9 +23,12 @@ public static class NightlyReport
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(judged);
         var verdict = !judged.Passed ? "FAILED" : report.Complete ? "PASSED" : "INCOMPLETE";
+        var mutants = judged.Mutants is not { } m ? string.Empty
+            : !m.Complete ? ", mutants run incomplete"
+            : string.Create(CultureInfo.InvariantCulture, $", {judged.Weaknesses.Count} harness weakness{(judged.Weaknesses.Count == 1 ? string.Empty : "es")}");
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"# {report.Command} {verdict}: {judged.Count(Judgement.Expected)} expected, {judged.Count(Judgement.Unexpected)} unexpected, {judged.Count(Judgement.Missed)} missed{(report.Complete ? string.Empty : " (" + (report.Incomplete ?? "incomplete") + ")")}");
+            $"# {report.Command} {verdict}: {judged.Count(Judgement.Expected)} expected, {judged.Count(Judgement.Unexpected)} unexpected, {judged.Count(Judgement.Missed)} missed{mutants}{(report.Complete ? string.Empty : " (" + (report.Incomplete ?? "incomplete") + ")")}");
     }
 
     /// <summary>Writes the three files into <paramref name="outDirectory"/>.</summary>
@@ -78,7 +81,12 @@ public static class NightlyReport
         sb.Append("\nEXPECTED (checkers): a violation the expectation file names, found by those checkers (mc model-check, ex exhaustive, sim conform-sim, ")
           .Append("real conform-real, coyote interleave). UNEXPECTED: a violation or divergence nobody expects. MISSED: an expected violation a checker did not find in its budget.\n\n");
 
-        var results = report.Results;
+        if (judged.Mutants is { } mutants)
+        {
+            NightlyMutants.WriteSection(sb, mutants);
+        }
+
+        var results = NightlyJudge.Checked(report.Results);
         WriteCoverage(sb, results);
         WriteFindings(sb, results, judged);
         return sb.ToString();
@@ -237,7 +245,7 @@ public static class NightlyReport
                 var what = v.Judgement == Judgement.Missed
                     ? $"MISSED: {v.Checker} is expected to find a violation of {v.Property} on {v.Design} and did not within its budget"
                     : $"UNEXPECTED: {v.Checker} found {v.Property} violated on {v.Design}, which the expectation file says holds";
-                var finding = report.Results.SelectMany(r => r.Findings).FirstOrDefault(f => f.Design == v.Design && f.Checker == v.Checker && f.Properties.Contains(v.Property));
+                var finding = NightlyJudge.Checked(report.Results).SelectMany(r => r.Findings).FirstOrDefault(f => f.Design == v.Design && f.Checker == v.Checker && f.Properties.Contains(v.Property));
                 testcase.Add(new XElement("failure", new XAttribute("message", what), finding is null ? what : $"{what}\n{string.Join("\n", finding.Steps)}\nreplay: {finding.Replay}"));
             }
 
@@ -257,13 +265,30 @@ public static class NightlyReport
 
         foreach (var design in report.Designs)
         {
-            foreach (var checker in Checkers.All.Where(c => report.Results.Any(r => r.Coverage.Any(x => x.Checker == c && x.Design == design))))
+            foreach (var checker in Checkers.All.Where(c => NightlyJudge.Checked(report.Results).Any(r => r.Coverage.Any(x => x.Checker == c && x.Design == design))))
             {
                 if (!judged.Divergences.Any(f => f.Design == design && f.Checker == checker))
                 {
                     cases.Add(new XElement("testcase", new XAttribute("classname", $"nightly.{design}"), new XAttribute("name", $"model = implementation by {checker}"), new XAttribute("time", "0")));
                 }
             }
+        }
+
+        // One case per mutant survivor and baseline failure of the mutants run: each fails like MISSED does.
+        foreach (var weakness in judged.Weaknesses)
+        {
+            failures++;
+            cases.Add(new XElement(
+                "testcase",
+                new XAttribute("classname", "nightly.mutants"),
+                new XAttribute("name", weakness),
+                new XAttribute("time", "0"),
+                new XElement("failure", new XAttribute("message", $"HARNESS WEAKNESS: {weakness}"), $"{weakness}\nsee {NightlyMutants.KillTableCopy.Replace('\\', '/')}")));
+        }
+
+        if (judged.Mutants is { Complete: true } && judged.Weaknesses.Count == 0)
+        {
+            cases.Add(new XElement("testcase", new XAttribute("classname", "nightly.mutants"), new XAttribute("name", "every mutant killed by a generative checker"), new XAttribute("time", "0")));
         }
 
         var suite = new XElement(

@@ -56,6 +56,15 @@ public static class NightlyRunner
             }
         }
 
+        if (options.Mutants is { } mutants)
+        {
+            results.Add(mutants);
+            if (options.MutantsDirectory is { } from)
+            {
+                NightlyMutants.CopyKillTable(from, options.OutDirectory);
+            }
+        }
+
         var interrupted = cancellation.IsCancellationRequested;
         var designs = options.Designs.Select(d => d.Name()).ToList();
         var judged = NightlyJudge.Judge(results, designs, options.Expectations);
@@ -78,7 +87,7 @@ public static class NightlyRunner
             Incomplete = interrupted ? "interrupted" : null,
             ExitCode = interrupted ? 130 : judged.Passed ? 0 : 1,
             Verdicts = judged.Verdicts,
-            Findings = NightlyJudge.Distinct(results.SelectMany(r => r.Findings)),
+            Findings = NightlyJudge.Distinct(NightlyJudge.Checked(results).SelectMany(r => r.Findings)),
             Results = results,
         };
         NightlyReport.Write(report, judged, options.OutDirectory);
