@@ -1,18 +1,29 @@
 using System.Collections.Concurrent;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using Harness.Checking.ModelChecking;
 using Harness.Model;
 
 namespace Harness.Benchmarks;
 
 /// <summary>
 /// The model checker's engine options side by side on <c>target</c>: one thread against two (parallel search),
-/// symmetry reduction on and off, the exact store against hash compaction, at the larger default-width bound and at
-/// a wide one (two agents, two roles, two ids: 11 words a state).
+/// symmetry reduction on and off, the exact store against hash compaction, parents and edges in memory against spilled
+/// to temporary files, at the larger default-width bound and at a wide one (two agents, two roles, two ids: 11 words a
+/// state).
 /// </summary>
 [Config(typeof(VariantConfig))]
 public class ModelCheckerVariantBenchmarks
 {
+    // Declared before the options that use it (static fields start in order). One directory for the process, removed
+    // when it exits (the files in it are unlinked as soon as they are opened).
+    private static readonly Lazy<TempFileSpill> Spill = new(() =>
+    {
+        var spill = new TempFileSpill();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => spill.Dispose();
+        return spill;
+    });
+
     /// <summary>The bounds measured, by name.</summary>
     public static readonly IReadOnlyDictionary<string, Bounds> BoundsByName = new Dictionary<string, Bounds>
     {
@@ -27,6 +38,7 @@ public class ModelCheckerVariantBenchmarks
         ["two-threads"] = new CheckOptions { Threads = 2 },
         ["no-symmetry"] = new CheckOptions { Threads = 1, Symmetry = false },
         ["hash-compaction"] = new CheckOptions { Threads = 1, Store = StoreKind.HashCompaction },
+        ["spilled"] = new CheckOptions { Threads = 1, Spill = Spill.Value },
     };
 
     internal static readonly ConcurrentDictionary<string, CheckResult> Results = new();
@@ -36,7 +48,7 @@ public class ModelCheckerVariantBenchmarks
     public string Bound { get; set; } = "large";
 
     /// <summary>The engine options.</summary>
-    [Params("one-thread", "two-threads", "no-symmetry", "hash-compaction")]
+    [Params("one-thread", "two-threads", "no-symmetry", "hash-compaction", "spilled")]
     public string Variant { get; set; } = "one-thread";
 
     /// <summary>One exhaustive run.</summary>

@@ -8,7 +8,7 @@ namespace Harness.Benchmarks;
 
 /// <summary>
 /// A column of a model-checker benchmark computed from the states a case explored and its mean time in seconds: the
-/// states, the states per second, the bytes the visited set keeps per state.
+/// states, the states per second, the bytes the visited set keeps per state, the most memory the search held.
 /// </summary>
 internal sealed class StatesColumn(string prefix, string name, string legend, Func<BenchmarkCase, CheckResult> resultOf, Func<CheckResult, double, string> value) : IColumn
 {
@@ -19,6 +19,8 @@ internal sealed class StatesColumn(string prefix, string name, string legend, Fu
         new StatesColumn(prefix, "States", "distinct states stored", resultOf, (r, _) => r.States.ToString("N0", CultureInfo.InvariantCulture)),
         new StatesColumn(prefix, "States/s", "distinct states per second of mean time", resultOf, (r, mean) => (r.States / mean).ToString("N0", CultureInfo.InvariantCulture)),
         new StatesColumn(prefix, "Bytes/state", "bytes the visited set keeps per state", resultOf, (r, _) => r.BytesPerState.ToString("F1", CultureInfo.InvariantCulture)),
+        new StatesColumn(prefix, "Peak MiB", "the most memory the search held at once (store, table, edges), in MiB", resultOf,
+            (r, _) => (r.PeakMemory.Total / (1024.0 * 1024)).ToString("F1", CultureInfo.InvariantCulture)),
     ];
 
     public string Id => prefix + name;

@@ -48,7 +48,13 @@ public sealed record CheckResult(
 
     /// <summary>Threads that expanded states.</summary>
     public int Threads { get; init; } = 1;
+
+    /// <summary>The most memory the search held at once (sampled after every batch and during the convergence pass), by part.</summary>
+    public StoreMemory PeakMemory { get; init; }
 }
+
+/// <summary>Where a search stands after a breadth-first level.</summary>
+public readonly record struct SearchProgress(int Depth, long States, long Transitions, StoreMemory Memory);
 
 /// <summary>Options of one model-checking run.</summary>
 public sealed record CheckOptions
@@ -74,8 +80,14 @@ public sealed record CheckOptions
     /// <summary>How the visited set remembers states (exact by default).</summary>
     public StoreKind Store { get; init; } = StoreKind.Exact;
 
-    /// <summary>Called after each breadth-first level with (depth, states, transitions).</summary>
-    public Action<int, long, long>? Progress { get; init; }
+    /// <summary>
+    /// Where the parent links, converged flags and fault-free transitions go instead of memory (null: memory). They
+    /// are written once in discovery order and read only after the search, so moving them out costs little time.
+    /// </summary>
+    public ISpillSpace? Spill { get; init; }
+
+    /// <summary>Called after each breadth-first level.</summary>
+    public Action<SearchProgress>? Progress { get; init; }
 
     /// <summary>Stops the search when cancelled (checked every few thousand states); the result is then marked incomplete.</summary>
     public CancellationToken Cancellation { get; init; }
@@ -124,14 +136,15 @@ public sealed class ModelChecker
         var layout = _sem.Layout;
         var threads = Math.Max(1, options.Threads);
         _symmetry = options.Symmetry ? new Symmetry(_sem.Design, layout) : null;
-        using var store = new StateStore(layout.Words, options.Store);
-        using var edges = options.CheckConvergence ? new ProgressEdges() : null;
+        using var store = new StateStore(layout.Words, options.Store, spill: options.Spill);
+        using var edges = options.CheckConvergence ? new ProgressEdges(options.Spill) : null;
         Batch[] batches = [new Batch(layout.Words), new Batch(layout.Words)];
         var firstViolation = new Found?[Properties.All.Count];
         long transitions = 0;
         var depth = 0;
         var complete = true;
         var batchCount = 0;
+        var peak = default(StoreMemory);
 
         var initial = Canonical(_sem.Initial());
         store.Add(in initial, -1, _sem.IsConverged(in initial));
@@ -185,6 +198,7 @@ public sealed class ModelChecker
                 }
 
                 Task.WaitAll(workers);
+                peak = Larger(peak, MemoryOf(store, edges));
                 store.EndConcurrentReads();
                 toMerge = toExpand;
             }
@@ -198,7 +212,7 @@ public sealed class ModelChecker
             levelStart = levelEnd;
             levelEnd = store.Count;
             store.ReleaseBefore(levelStart);
-            options.Progress?.Invoke(depth, store.Count, transitions);
+            options.Progress?.Invoke(new SearchProgress(depth, store.Count, transitions, MemoryOf(store, edges)));
         }
 
         var found = new List<Violation>();
@@ -213,6 +227,8 @@ public sealed class ModelChecker
 
         if (edges is not null && complete)
         {
+            // The pass keeps a mark per state beside everything else.
+            peak = Larger(peak, MemoryOf(store, edges) with { ConvergenceMarks = store.Count });
             var stuck = edges.FindUnconvergeable(store);
             if (stuck >= 0)
             {
@@ -240,6 +256,7 @@ public sealed class ModelChecker
             OmissionProbability = options.Store == StoreKind.Exact ? 0 : OmissionProbability(store.Count, transitions),
             Symmetry = options.Symmetry,
             Threads = threads,
+            PeakMemory = peak,
         };
     }
 
@@ -432,6 +449,16 @@ public sealed class ModelChecker
 
         throw new InvalidOperationException("no action leads from a stored state to its child: the rules are not deterministic or the symmetry is unsound");
     }
+
+    private static StoreMemory MemoryOf(StateStore store, ProgressEdges? edges) =>
+        store.Memory with
+        {
+            EdgeCounts = edges?.CountBytes ?? 0,
+            EdgeTargets = edges?.TargetBytes ?? 0,
+            Spilled = store.Memory.Spilled + (edges?.SpilledBytes ?? 0),
+        };
+
+    private static StoreMemory Larger(StoreMemory a, StoreMemory b) => b.Total > a.Total ? b : a;
 
     private ModelState Canonical(ModelState s)
     {

@@ -2,24 +2,36 @@ namespace Harness.Model;
 
 /// <summary>
 /// The fault-free transitions (<see cref="ModelAction.IsProgress"/>) the search generated, to decide convergence:
-/// per state, in index order, the number of such transitions (one byte), and their targets (four bytes each),
-/// in native chunks. States are expanded in index order, so the sources need no index of their own.
+/// per state, in index order, the number of such transitions (one byte), and their targets (four bytes each).
+/// States are expanded in index order, so the sources need no index of their own. Both lists are only appended to
+/// during the search and read after it, so they can live in a spill space instead of memory.
 /// </summary>
-internal sealed unsafe class ProgressEdges : IDisposable
+internal sealed class ProgressEdges : IDisposable
 {
-    private readonly NativeChunks<byte> _counts = new(1);
-    private readonly NativeChunks<int> _targets = new(1);
-    private long _sources;
-    private long _edges;
+    private readonly RecordLog<byte> _counts;
+    private readonly RecordLog<int> _targets;
 
-    /// <summary>Bytes allocated now.</summary>
-    public long AllocatedBytes => _counts.AllocatedBytes + _targets.AllocatedBytes;
+    /// <summary>Creates the lists in memory, or in <paramref name="spill"/> when one is given.</summary>
+    public ProgressEdges(ISpillSpace? spill = null)
+    {
+        _counts = new RecordLog<byte>(spill, "edge-counts");
+        _targets = new RecordLog<int>(spill, "edge-targets");
+    }
+
+    /// <summary>Bytes of the counts held in memory now.</summary>
+    public long CountBytes => _counts.MemoryBytes;
+
+    /// <summary>Bytes of the targets held in memory now.</summary>
+    public long TargetBytes => _targets.MemoryBytes;
+
+    /// <summary>Bytes written to the spill space.</summary>
+    public long SpilledBytes => _counts.SpilledBytes + _targets.SpilledBytes;
 
     /// <summary>Starts the next state's edges: it has <paramref name="count"/> of them.</summary>
-    public void AddSource(int count) => *_counts.At(_sources++) = (byte)count;
+    public void AddSource(int count) => _counts.Add((byte)count);
 
     /// <summary>Adds a target of the current state.</summary>
-    public void AddTarget(int target) => *_targets.At(_edges++) = target;
+    public void AddTarget(int target) => _targets.Add(target);
 
     /// <summary>
     /// The lowest-index (so nearest) state from which no converged state is reachable over these transitions, or -1.
@@ -27,7 +39,7 @@ internal sealed unsafe class ProgressEdges : IDisposable
     /// last to the first mark them until a pass marks nothing new. An edge to a later state is settled in the same
     /// pass, so the passes are few (one more per edge back to an earlier state on the way to convergence).
     /// </summary>
-    public int FindUnconvergeable(StateStore store)
+    public unsafe int FindUnconvergeable(StateStore store)
     {
         var count = store.Count;
         using var reaches = new NativeChunks<byte>(1);
@@ -40,10 +52,10 @@ internal sealed unsafe class ProgressEdges : IDisposable
         do
         {
             changed = false;
-            var e = _edges;
+            var e = _targets.Count;
             for (var i = (long)count - 1; i >= 0; i--)
             {
-                int n = *_counts.Existing(i);
+                int n = _counts[i];
                 e -= n;
                 if (*reaches.Existing(i) != 0)
                 {
@@ -52,7 +64,7 @@ internal sealed unsafe class ProgressEdges : IDisposable
 
                 for (var k = 0; k < n; k++)
                 {
-                    if (*reaches.Existing(*_targets.Existing(e + k)) != 0)
+                    if (*reaches.Existing(_targets[e + k]) != 0)
                     {
                         *reaches.Existing(i) = 1;
                         changed = true;

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
@@ -22,33 +21,52 @@ public enum StoreKind
 /// The visited set of the model checker: states in discovery order (so the store is also the breadth-first
 /// queue), a parent index per state to rebuild shortest traces, whether each state is converged, and an
 /// open-addressing hash table of indices tagged with 32 bits of each state's hash. Everything lives in
-/// native memory chunks (see <see cref="NativeChunks{T}"/>): no object per state, no copy to grow but the
-/// table's, and memory returned to the system as soon as it is freed.
+/// native memory chunks (see <see cref="NativeChunks{T}"/>): no object per state, no copy to grow, and memory
+/// returned to the system as soon as it is freed.
+/// <para>
+/// The table is cut into <see cref="Segments"/> segments by the top bits of the hash, each an open-addressing table
+/// with linear probing at a load of at most 3/4 that grows by a quarter on its own. A segment's slot is its share of
+/// the hash scaled to its length (multiply and shift), so any length works: the table follows the states in steps of
+/// a quarter instead of doubling, and growing copies one segment, never the whole table beside its successor.
+/// </para>
 /// </summary>
 public sealed unsafe class StateStore : IDisposable
 {
+    /// <summary>How many segments the table is cut into (the top bits of the hash choose one).</summary>
+    public const int Segments = 1 << SegmentBits;
+
+    private const int SegmentBits = 8;
+    private const int PositionBits = 32 - SegmentBits;
+    private const int MinSegmentLength = 16;
+
     private readonly int _words;
     private readonly NativeChunks<ulong> _states;
-    private readonly NativeChunks<int> _parents = new(1);
-    private readonly NativeChunks<byte> _converged = new(1);
+    private readonly RecordLog<int> _parents;
+    private readonly RecordLog<byte> _converged;
     private readonly NativeChunks<ulong>? _fingerprints;
-    private readonly List<Table> _retired = [];
-    private Table _table;
+    private readonly List<Segment> _retired = [];
+    private readonly Segment[] _segments = new Segment[Segments];
+    private long _slots;
 
-    /// <summary>Creates a store for states of <paramref name="words"/> words.</summary>
-    public StateStore(int words, StoreKind kind = StoreKind.Exact, int initialCapacity = 1 << 16)
+    /// <summary>
+    /// Creates a store for states of <paramref name="words"/> words. Given a <paramref name="spill"/> space, the parent
+    /// links and converged flags go there as they are written; they are read back only after the search.
+    /// </summary>
+    public StateStore(int words, StoreKind kind = StoreKind.Exact, int initialCapacity = 1 << 16, ISpillSpace? spill = null)
     {
         _words = words;
+        _parents = new RecordLog<int>(spill, "parents");
+        _converged = new RecordLog<byte>(spill, "converged");
         Kind = kind;
         _states = new NativeChunks<ulong>(words);
         _fingerprints = kind == StoreKind.HashCompaction ? new NativeChunks<ulong>(1) : null;
-        var tableSize = 1L;
-        while (tableSize < Math.Max(1024, initialCapacity) * 2L)
+        var length = Math.Max(MinSegmentLength, (int)Math.Ceiling(initialCapacity * 4.0 / 3 / Segments));
+        for (var s = 0; s < Segments; s++)
         {
-            tableSize <<= 1;
+            _segments[s] = new Segment(length);
         }
 
-        _table = new Table(tableSize);
+        _slots = (long)length * Segments;
     }
 
     /// <summary>How states are remembered.</summary>
@@ -57,18 +75,28 @@ public sealed unsafe class StateStore : IDisposable
     /// <summary>Number of distinct states stored.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Fraction of the hash table in use.</summary>
-    public double Load => (double)Count / _table.Length;
+    /// <summary>Fraction of the hash table's slots in use.</summary>
+    public double Load => (double)Count / _slots;
 
     /// <summary>
     /// Bytes the store keeps per state for good: its words (or its fingerprint), its parent index, its converged
     /// flag and its share of the table. States of a compacted store still in the frontier are not counted.
     /// </summary>
-    public double BytesPerState => (Kind == StoreKind.Exact ? _words * 8 : 8) + 4 + 1 + (8.0 * _table.Length / Math.Max(1, Count));
+    public double BytesPerState => (Kind == StoreKind.Exact ? _words * 8 : 8) + 4 + 1 + (8.0 * _slots / Math.Max(1, Count));
 
-    /// <summary>Bytes the store has allocated now.</summary>
-    public long AllocatedBytes =>
-        _states.AllocatedBytes + _parents.AllocatedBytes + _converged.AllocatedBytes + (_fingerprints?.AllocatedBytes ?? 0) + (_table.Length * 8);
+    /// <summary>Bytes allocated now, by part (the edges are not the store's: they are zero here).</summary>
+    public StoreMemory Memory => new(
+        _states.AllocatedBytes,
+        _fingerprints?.AllocatedBytes ?? 0,
+        _parents.MemoryBytes,
+        _converged.MemoryBytes,
+        _slots * 8,
+        _retired.Sum(t => t.Length * 8L),
+        0,
+        0)
+    {
+        Spilled = _parents.SpilledBytes + _converged.SpilledBytes,
+    };
 
     /// <summary>The state at an index.</summary>
     public ModelState Get(int index)
@@ -89,11 +117,11 @@ public sealed unsafe class StateStore : IDisposable
         new ReadOnlySpan<ulong>(_states.Existing(index), _words).CopyTo(s.Span(_words));
     }
 
-    /// <summary>The index of the state from which a state was first reached (-1 for the initial state).</summary>
-    public int Parent(int index) => *_parents.Existing(index);
+    /// <summary>The index of the state from which a state was first reached (-1 for the initial state). Not safe while states are added.</summary>
+    public int Parent(int index) => _parents[index];
 
-    /// <summary>Whether the state was converged when it was stored.</summary>
-    public bool IsConverged(int index) => *_converged.Existing(index) != 0;
+    /// <summary>Whether the state was converged when it was stored. Not safe while states are added.</summary>
+    public bool IsConverged(int index) => _converged[index] != 0;
 
     /// <summary>The hash the store files a state under (and, when compacting, its fingerprint).</summary>
     public ulong HashOf(in ModelState s) => s.Hash(_words);
@@ -123,8 +151,8 @@ public sealed unsafe class StateStore : IDisposable
     {
         if (Sse.IsSupported)
         {
-            var t = _table;
-            Sse.Prefetch0(t.Slots + (long)(hash >> t.Shift));
+            var t = _segments[SegmentOf(hash)];
+            Sse.Prefetch0(t.Slots + Position(hash, t.Length));
         }
     }
 
@@ -139,8 +167,8 @@ public sealed unsafe class StateStore : IDisposable
             return;
         }
 
-        var t = _table;
-        var e = t.Slots[(long)(hash >> t.Shift)];
+        var t = _segments[SegmentOf(hash)];
+        var e = t.Slots[Position(hash, t.Length)];
         if (e != 0 && (e & 0xFFFF_FFFF_0000_0000UL) == (hash & 0xFFFF_FFFF_0000_0000UL))
         {
             var index = (long)(e & 0xFFFF_FFFF) - 1;
@@ -151,14 +179,14 @@ public sealed unsafe class StateStore : IDisposable
     /// <summary>
     /// The index of a state whose <see cref="HashOf"/> is known, or -1. Safe to call from several threads, also while
     /// one thread adds states: a state added meanwhile may or may not be found, a state stored before is always found.
-    /// Tables replaced meanwhile stay readable until <see cref="EndConcurrentReads"/>.
+    /// Segments replaced meanwhile stay readable until <see cref="EndConcurrentReads"/>.
     /// </summary>
     public int Find(in ModelState s, ulong h)
     {
         var words = s.ReadOnlySpan(_words);
         var tag = h & 0xFFFF_FFFF_0000_0000UL;
-        var t = Volatile.Read(ref _table);
-        var slot = (long)(h >> t.Shift);
+        var t = Volatile.Read(ref _segments[SegmentOf(h)]);
+        var slot = Position(h, t.Length);
         while (true)
         {
             var e = Volatile.Read(ref t.Slots[slot]);
@@ -176,11 +204,14 @@ public sealed unsafe class StateStore : IDisposable
                 }
             }
 
-            slot = (slot + 1) & t.Mask;
+            if (++slot == t.Length)
+            {
+                slot = 0;
+            }
         }
     }
 
-    /// <summary>Frees the tables that readers may still have been using: call when no <see cref="Find"/> runs.</summary>
+    /// <summary>Frees the segments that readers may still have been using: call when no <see cref="Find"/> runs.</summary>
     public void EndConcurrentReads()
     {
         foreach (var t in _retired)
@@ -199,8 +230,9 @@ public sealed unsafe class StateStore : IDisposable
     public (int Index, bool Added) Add(ReadOnlySpan<ulong> words, ulong h, int parent, bool converged)
     {
         var tag = h & 0xFFFF_FFFF_0000_0000UL;
-        var t = _table;
-        var slot = (long)(h >> t.Shift);
+        var segment = SegmentOf(h);
+        var t = _segments[segment];
+        var slot = Position(h, t.Length);
         while (true)
         {
             var e = t.Slots[slot];
@@ -218,7 +250,10 @@ public sealed unsafe class StateStore : IDisposable
                 }
             }
 
-            slot = (slot + 1) & t.Mask;
+            if (++slot == t.Length)
+            {
+                slot = 0;
+            }
         }
 
         var added = Count;
@@ -228,8 +263,8 @@ public sealed unsafe class StateStore : IDisposable
         }
 
         words.CopyTo(new Span<ulong>(_states.At(added), _words));
-        *_parents.At(added) = parent;
-        *_converged.At(added) = converged ? (byte)1 : (byte)0;
+        _parents.Add(parent);
+        _converged.Add(converged ? (byte)1 : (byte)0);
         if (_fingerprints is not null)
         {
             *_fingerprints.At(added) = h;
@@ -238,9 +273,9 @@ public sealed unsafe class StateStore : IDisposable
         // Published after the state's words: a reader that sees the entry sees the state.
         Volatile.Write(ref t.Slots[slot], tag | (uint)(added + 1));
         Count = added + 1;
-        if (Count * 2L > t.Length)
+        if (++t.Count * 4L > t.Length * 3L)
         {
-            Rehash();
+            Grow(segment);
         }
 
         return (added, true);
@@ -254,20 +289,28 @@ public sealed unsafe class StateStore : IDisposable
         _converged.Dispose();
         _fingerprints?.Dispose();
         EndConcurrentReads();
-        _table.Free();
+        foreach (var t in _segments)
+        {
+            t.Free();
+        }
     }
+
+    private static int SegmentOf(ulong h) => (int)(h >> (64 - SegmentBits));
+
+    // The hash's bits below the segment's, scaled to the segment's length: the slot depends only on the 32 bits the
+    // entry keeps as its tag, so a segment grows without reading a single state.
+    private static long Position(ulong h, long length) => (long)((((h >> 32) & ((1UL << PositionBits) - 1)) * (ulong)length) >> PositionBits);
 
     private bool Same(int index, ReadOnlySpan<ulong> words, ulong h) =>
         _fingerprints is null ? Same(index, words) : *_fingerprints.Existing(index) == h;
 
     private bool Same(int index, ReadOnlySpan<ulong> words) => new ReadOnlySpan<ulong>(_states.Existing(index), _words).SequenceEqual(words);
 
-    private void Rehash()
+    private void Grow(int segment)
     {
-        // The slot is taken from the top bits of the hash, which the tag keeps: entries move to the larger
-        // table without reading a single state. The old table is freed when no reader can hold it any more.
-        var old = _table;
-        var table = new Table(old.Length * 2);
+        // The old segment is freed when no reader can hold it any more.
+        var old = _segments[segment];
+        var grown = new Segment(old.Length + (old.Length / 4)) { Count = old.Count };
         for (var i = 0L; i < old.Length; i++)
         {
             var e = old.Slots[i];
@@ -276,37 +319,38 @@ public sealed unsafe class StateStore : IDisposable
                 continue;
             }
 
-            var slot = (long)(e >> table.Shift);
-            while (table.Slots[slot] != 0)
+            var slot = Position(e, grown.Length);
+            while (grown.Slots[slot] != 0)
             {
-                slot = (slot + 1) & table.Mask;
+                if (++slot == grown.Length)
+                {
+                    slot = 0;
+                }
             }
 
-            table.Slots[slot] = e;
+            grown.Slots[slot] = e;
         }
 
-        Volatile.Write(ref _table, table);
+        Volatile.Write(ref _segments[segment], grown);
+        _slots += grown.Length - old.Length;
         _retired.Add(old);
     }
 
-    /// <summary>An open-addressing table of tagged indices, replaced as a whole when it grows.</summary>
-    private sealed class Table
+    /// <summary>One segment of the table: open addressing with linear probing, replaced as a whole when it grows.</summary>
+    private sealed class Segment
     {
-        public Table(long length)
+        public Segment(long length)
         {
             Slots = (ulong*)NativeMemory.AllocZeroed((nuint)(length * 8));
             Length = length;
-            Mask = length - 1;
-            Shift = 64 - BitOperations.Log2((ulong)length);
         }
 
         public ulong* Slots { get; private set; }
 
         public long Length { get; }
 
-        public long Mask { get; }
-
-        public int Shift { get; }
+        /// <summary>Entries in the segment (written by the adding thread only).</summary>
+        public long Count { get; set; }
 
         public void Free()
         {

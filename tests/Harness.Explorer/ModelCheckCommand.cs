@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Harness.Checking.ModelChecking;
 using Harness.Checking.Results;
 using Harness.Model;
 
@@ -31,17 +32,22 @@ public static class ModelCheckCommand
         var threads = CliOptions.Number("--threads", new CheckOptions().Threads, 1, 64, "threads that expand states (the same states, verdicts and traces for any number)");
         var store = CliOptions.Choice("--store", "exact", ["exact", "hash-compaction"],
             "how states are remembered: exact, or a 64-bit fingerprint each (less memory; a state may be missed, with the probability printed)");
+        var spillDir = CliOptions.Text("--spill-dir", "DIR",
+            "where the parent links and the fault-free transitions go while the search runs, read back only at the end " +
+            "(default: the system's temporary directory; the files are removed when the run ends)");
+        var noSpill = CliOptions.Flag("--no-spill", "keep the parent links and the fault-free transitions in memory");
         var noTraces = CliOptions.Flag("--no-traces", "print the verdicts only");
-        var progress = CliOptions.Flag("--progress", "print a line per breadth-first level (depth, states, transitions, states/s)");
+        var progress = CliOptions.Flag("--progress", "print a line per breadth-first level (depth, states, transitions, states/s, the search's memory by part)");
         var json = CliOptions.Text("--json", "FILE", "also write the result document (docs/harness-result.schema.json) to FILE");
         var outDir = CliOptions.Text("--out", "DIR", "where each counterexample is written as a scenario (default out/model-check-<design>)");
         var command = new Command("model-check", "Explore every reachable state of the reference model within the bounds and decide each property; " +
             "print the shortest trace of every violation as scenario lines, each saved with the command that replays it.")
         {
-            design, agents, roles, ids, ops, ioErrors, crashes, powerLosses, linkBreaks, failovers, maxStates, noReduction, noSymmetry, threads, store, noTraces, progress,
-            json, outDir,
+            design, agents, roles, ids, ops, ioErrors, crashes, powerLosses, linkBreaks, failovers, maxStates, noReduction, noSymmetry, threads, store, spillDir, noSpill,
+            noTraces, progress, json, outDir,
         };
         CliOptions.Require(command, design, CliOptions.DesignRequired(allowAll: true));
+        CliOptions.Conflict(command, spillDir, noSpill, "--spill-dir says where to spill, --no-spill not to spill; give one");
         command.SetAction(parse =>
         {
             var bounds = new Bounds
@@ -60,7 +66,8 @@ public static class ModelCheckCommand
             var designName = designs.Count == 1 ? designs[0].Name() : "all";
             return Run(context, new ModelCheckRun(designs, designName, bounds, parse.GetValue(maxStates),
                 parse.GetValue(noReduction) ? Reductions.None : Reductions.All,
-                new EngineChoice(!parse.GetValue(noSymmetry), parse.GetValue(threads), parse.GetValue(store) == "hash-compaction" ? StoreKind.HashCompaction : StoreKind.Exact),
+                new EngineChoice(!parse.GetValue(noSymmetry), parse.GetValue(threads), parse.GetValue(store) == "hash-compaction" ? StoreKind.HashCompaction : StoreKind.Exact,
+                    parse.GetValue(noSpill) ? null : parse.GetValue(spillDir) ?? string.Empty),
                 !parse.GetValue(noTraces), parse.GetValue(progress),
                 parse.GetValue(json), parse.GetValue(outDir) ?? CliFiles.DefaultOut("model-check", designName), CliOptions.Record(parse)));
         });
@@ -91,6 +98,7 @@ public static class ModelCheckCommand
         }
         var started = DateTimeOffset.UtcNow;
         var results = new List<CheckResult>();
+        using var spill = OpenSpill(run.Engine.SpillDir);
         foreach (var design in run.Designs)
         {
             if (context.Cancellation.IsCancellationRequested)
@@ -99,21 +107,22 @@ public static class ModelCheckCommand
             }
 
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            Action<int, long, long>? report = run.Progress
-                ? (depth, states, transitions) => stdout.WriteLine(string.Create(
+            Action<SearchProgress>? report = run.Progress
+                ? p => stdout.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{design.Name()}: depth {depth}, {states:N0} states, {transitions:N0} transitions, {states / Math.Max(1e-9, clock.Elapsed.TotalSeconds):N0} states/s"))
+                    $"{design.Name()}: depth {p.Depth}, {p.States:N0} states, {p.Transitions:N0} transitions, {p.States / Math.Max(1e-9, clock.Elapsed.TotalSeconds):N0} states/s, memory {p.Memory}"))
                 : null;
             results.Add(ModelChecker.Check(design, run.Bounds, new CheckOptions
             {
                 MaxStates = run.MaxStates, Reductions = run.Reductions, Progress = report, Cancellation = context.Cancellation,
-                Symmetry = run.Engine.Symmetry, Threads = run.Engine.Threads, Store = run.Engine.Store,
+                Symmetry = run.Engine.Symmetry, Threads = run.Engine.Threads, Store = run.Engine.Store, Spill = spill,
             }));
         }
 
         var interrupted = context.Cancellation.IsCancellationRequested;
         stdout.WriteLine($"model-check {run.DesignName} ({run.Bounds}; reductions: {run.Reductions.ToString().ToLowerInvariant()}; " +
-                         $"symmetry: {(run.Engine.Symmetry ? "on" : "off")}; store: {StoreName(run.Engine.Store)}; threads: {run.Engine.Threads})");
+                         $"symmetry: {(run.Engine.Symmetry ? "on" : "off")}; store: {StoreName(run.Engine.Store)}; threads: {run.Engine.Threads}; " +
+                         $"parents and edges: {(spill is null ? "in memory" : "spilled to temporary files")})");
         stdout.WriteLine();
         WriteTable(stdout, results);
         if (interrupted)
@@ -201,6 +210,26 @@ public static class ModelCheckCommand
         return code;
     }
 
+    /// <summary>The temporary files for the search's spill, or null to keep everything in memory.</summary>
+    private static TempFileSpill? OpenSpill(string? dir)
+    {
+        if (dir is null)
+        {
+            return null;
+        }
+
+        var parent = dir.Length == 0 ? null : CliFiles.EnsureDirectory(dir, "--spill-dir");
+        try
+        {
+            return new TempFileSpill(parent);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var where = parent ?? Path.GetTempPath();
+            throw new UsageException($"cannot create the spill directory in '{where}' (give --spill-dir DIR or --no-spill): {(e is UnauthorizedAccessException ? "permission denied" : e.Message.Split(" : ", 2)[0])}", e);
+        }
+    }
+
     private static string StoreName(StoreKind store) => store == StoreKind.Exact ? "exact" : "hash-compaction";
 
     private static string Omission(IReadOnlyList<CheckResult> results) => string.Create(
@@ -258,7 +287,7 @@ public static class ModelCheckCommand
         {
             w.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{r.Design.Name()}: {r.StatesPerSecond:N0} states/s, {r.BytesPerState:F1} bytes/state, table load {r.TableLoad:F2}{(r.Complete ? string.Empty : ", INCOMPLETE: stopped early")}" +
+                $"{r.Design.Name()}: {r.StatesPerSecond:N0} states/s, {r.BytesPerState:F1} bytes/state, table load {r.TableLoad:F2}, peak memory {r.PeakMemory}{(r.Complete ? string.Empty : ", INCOMPLETE: stopped early")}" +
                 $"{(r.Store == StoreKind.Exact ? string.Empty : $", HASH COMPACTION: a state may have been missed, probability about {r.OmissionProbability:G2}")}"));
         }
 
@@ -281,4 +310,5 @@ internal sealed record ModelCheckRun(
     System.Text.Json.Nodes.JsonObject Options);
 
 /// <summary>How the model checker searches: symmetry reduction, threads and the kind of store.</summary>
-internal readonly record struct EngineChoice(bool Symmetry, int Threads, StoreKind Store);
+/// <param name="SpillDir">Where the spill files go: null keeps everything in memory, empty means the system's temporary directory.</param>
+internal readonly record struct EngineChoice(bool Symmetry, int Threads, StoreKind Store, string? SpillDir);

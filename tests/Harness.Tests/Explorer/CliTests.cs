@@ -86,6 +86,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ModelCheck_SpillDir_SameVerdictsAndTracesAsInMemoryAndNoFileLeft()
+    {
+        var spillParent = Directory.CreateDirectory(Path.Combine(_dir, "spill")).FullName;
+
+        var spilled = Run("model-check", "--design", "target", "--agents", "2", "--ops", "2", "--spill-dir", spillParent, "--out", Path.Combine(_dir, "a"));
+        var memory = Run("model-check", "--design", "target", "--agents", "2", "--ops", "2", "--no-spill", "--out", Path.Combine(_dir, "b"));
+
+        Assert.Equal(1, spilled.Code);
+        Assert.Contains("parents and edges: spilled to temporary files", spilled.Out, StringComparison.Ordinal);
+        Assert.Contains("parents and edges: in memory", memory.Out, StringComparison.Ordinal);
+        Assert.Equal(Comparable(memory.Out), Comparable(spilled.Out));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(spillParent));
+
+        // Everything but the header, the timings and the memory line, which differ by design.
+        static List<string> Comparable(string output) =>
+            [.. output.ReplaceLineEndings("\n").Split('\n')
+                .Where(l => !l.StartsWith("model-check ", StringComparison.Ordinal) && !l.Contains("states/s", StringComparison.Ordinal) && !l.StartsWith("replay ", StringComparison.Ordinal))
+                .Select(l => l.StartsWith("| target ", StringComparison.Ordinal) ? l[..l.LastIndexOf('|', l.Length - 2)] : l)];
+    }
+
+    [Fact]
+    public void ModelCheck_SpillDirAndNoSpill_ExitsTwo()
+    {
+        var (code, _, err) = Run("model-check", "--design", "target", "--spill-dir", _dir, "--no-spill");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--spill-dir and --no-spill do not combine", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ModelCheck_Json_StepsReplayToTheSameViolation()
     {
         var json = Path.Combine(_dir, "out.json");
