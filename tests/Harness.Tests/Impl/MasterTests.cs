@@ -82,6 +82,21 @@ public class MasterTests
     }
 
     [Fact]
+    public void LaunchTask_AgentNotConnected_DroppedAndNothingSent()
+    {
+        var (master, transport) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 4));
+        master.Apply(Agent, new CreateOperation("r1", "v1", 2));
+        var inFlight = transport.InFlight(Agent).Count;
+        master.NoticeDisconnect(Agent);
+
+        var result = master.LaunchTask(Agent, "r1", "v1");
+
+        Assert.Equal(OperationStatus.Dropped, result.Status);
+        Assert.Equal(inFlight, transport.InFlight(Agent).Count);
+    }
+
+    [Fact]
     public void Apply_SameIdInAnotherRole_IsAnotherVolume()
     {
         // Persistence ids are unique within a role: the same id in two roles names two volumes, and a DESTROY names one.

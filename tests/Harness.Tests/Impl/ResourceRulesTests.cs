@@ -125,6 +125,8 @@ public class ResourceRulesTests
         Assert.False(smaller >= larger);
         Assert.False(smaller < equal);
         Assert.False(equal > smaller);
+        // The role orders first: r1/v1 before r2/a although "a" sorts before "v1".
+        Assert.True(smaller < V1 with { Role = "r2", Id = "a" });
     }
 
     [Fact]
