@@ -324,6 +324,20 @@ public class AgentTests
     [InlineData(AgentDesign.KeepGoing)]
     [InlineData(AgentDesign.PartialExit)]
     [InlineData(AgentDesign.Target)]
+    public void Start_MesosDesigns_CreateTheCheckpointDirectoryWithoutFsync(AgentDesign design)
+    {
+        var steps = new List<FsStep>();
+        var faults = new FaultInjectingFileSystem(new SimulatedFileSystem()) { StepObserver = steps.Add };
+
+        Agent.Start(design, faults);
+
+        Assert.Equal([FsOp.Mkdir], steps.Select(s => s.Op));
+    }
+
+    [Theory]
+    [InlineData(AgentDesign.KeepGoing)]
+    [InlineData(AgentDesign.PartialExit)]
+    [InlineData(AgentDesign.Target)]
     public void CheckpointResources_MesosDesigns_NeverFsync(AgentDesign design)
     {
         var steps = new List<FsStep>();

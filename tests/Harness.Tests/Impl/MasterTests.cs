@@ -288,6 +288,20 @@ public class MasterTests
     }
 
     [Fact]
+    public void Break_MessagesInFlight_AreLostNotDelivered()
+    {
+        var (master, transport) = Connected();
+        master.Apply(Agent, new ReserveOperation("r1", 1));
+        master.Apply(Agent, new ReserveOperation("r1", 1));
+
+        transport.Break(Agent);
+
+        Assert.False(transport.TryDeliverNext(Agent, out _));
+        Assert.Equal(2, transport.LostCount(Agent));
+        Assert.False(transport.IsAlive(Agent));
+    }
+
+    [Fact]
     public void Apply_DeadConnectionNotNoticed_AppliedButMessageLost()
     {
         var (master, transport) = Connected();
