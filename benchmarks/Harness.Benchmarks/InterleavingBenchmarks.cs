@@ -29,9 +29,19 @@ public class InterleavingBenchmarks
     [Benchmark(OperationsPerInvoke = Schedules)]
     public int ExploreTargetIncarnation()
     {
-        var result = InterleavingExplorer.Explore(
+        return CleanRun.Explore(
             options with { Faults = FaultKindNames.Parse(Faults) },
             new ExplorationSettings { Seed = 1, Iterations = Schedules, Parallel = Engines });
+    }
+}
+
+/// <summary>The benchmarks' one exploration of the correct design, where a bug would mean the measurement is wrong.</summary>
+internal static class CleanRun
+{
+    /// <summary>Explores and returns the executions run; throws when a bug cut the exploration short.</summary>
+    public static int Explore(InterleavingOptions options, ExplorationSettings settings)
+    {
+        var result = InterleavingExplorer.Explore(options, settings);
         return result.BugFound ? throw new InvalidOperationException(result.BugText) : result.Iterations;
     }
 }
@@ -53,10 +63,9 @@ public class RefinementBenchmarks
     [Benchmark(OperationsPerInvoke = Schedules)]
     public int ExploreTargetIncarnation()
     {
-        var result = InterleavingExplorer.Explore(
+        return CleanRun.Explore(
             new InterleavingOptions { Design = AgentDesign.TargetIncarnation, Refinement = Refinement },
             new ExplorationSettings { Seed = 1, Iterations = Schedules });
-        return result.BugFound ? throw new InvalidOperationException(result.BugText) : result.Iterations;
     }
 }
 
@@ -78,9 +87,8 @@ public class ExecutionCostBenchmarks
     [Benchmark(OperationsPerInvoke = Schedules)]
     public int ExploreTargetIncarnation()
     {
-        var result = InterleavingExplorer.Explore(
+        return CleanRun.Explore(
             new InterleavingOptions { Design = AgentDesign.TargetIncarnation, CoyoteInboxes = CoyoteInboxes },
             new ExplorationSettings { Seed = 1, Iterations = Schedules });
-        return result.BugFound ? throw new InvalidOperationException(result.BugText) : result.Iterations;
     }
 }
