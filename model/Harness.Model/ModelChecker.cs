@@ -107,6 +107,8 @@ public sealed record CheckOptions
 /// </summary>
 public sealed class ModelChecker
 {
+    private static readonly PropertyId[] ModelledProperties = [.. Properties.Modelled];
+
     private const int ChunkStates = 256;
     private const int ChunksPerBatch = 64;
 
@@ -359,8 +361,21 @@ public sealed class ModelChecker
     private static bool Merge(Chunk chunk, StateStore store, ProgressEdges? edges, Found?[] firstViolation, int maxStates)
     {
         var words = chunk.Words;
-        for (var c = 0; c < chunk.CandidateCount; c++)
+        const int Ahead = 8;
+        var candidates = chunk.CandidateCount;
+        for (var c = 0; c < Math.Min(Ahead, candidates); c++)
         {
+            store.PrefetchSlot(chunk.CandidateHashes[c]);
+        }
+
+        for (var c = 0; c < candidates; c++)
+        {
+            // The slot of a candidate some way ahead is requested now, so the insertions' cache misses overlap.
+            if (c + Ahead < candidates)
+            {
+                store.PrefetchSlot(chunk.CandidateHashes[c + Ahead]);
+            }
+
             var (index, added) = store.Add(
                 chunk.CandidateWords.AsSpan(c * words, words), chunk.CandidateHashes[c], chunk.CandidateParents[c], chunk.CandidateConverged[c]);
             chunk.CandidateIndex[c] = index;
@@ -370,7 +385,7 @@ public sealed class ModelChecker
             }
         }
 
-        foreach (var p in Properties.Modelled)
+        foreach (var p in ModelledProperties)
         {
             if (firstViolation[(int)p] is null && chunk.First[(int)p] is { } f)
             {
@@ -509,13 +524,16 @@ public sealed class ModelChecker
     /// <summary>What expanding one chunk of the queue produced, kept until it is merged in queue order.</summary>
     private sealed class Chunk(int words)
     {
+        // Transitions, candidates and edges: written all along the expansion, on a line no other thread reads.
+        private OwnLine _n;
+
         public int Words { get; } = words;
 
         public int Start { get; set; }
 
         public int End { get; set; }
 
-        public long Transitions { get; set; }
+        public long Transitions { get => _n.First; set => _n.First = value; }
 
         public ModelAction[] Actions { get; } = new ModelAction[1024];
 
@@ -527,7 +545,7 @@ public sealed class ModelChecker
 
         public Found?[] First { get; } = new Found?[Properties.All.Count];
 
-        public int CandidateCount { get; private set; }
+        public int CandidateCount { get => (int)_n.Second; private set => _n.Second = value; }
 
         public ulong[] CandidateWords { get; private set; } = new ulong[1024 * words];
 
@@ -541,13 +559,17 @@ public sealed class ModelChecker
 
         public int[] EdgeTargets { get; private set; } = new int[1024];
 
+        // The chunk's candidates by hash (index + 1; 0 is empty), at most half full.
+        private int[] _seen = new int[2048];
+
         public byte[] EdgeCounts { get; } = new byte[ChunkStates];
 
-        private int EdgeCount { get; set; }
+        private int EdgeCount { get => (int)_n.Third; set => _n.Third = value; }
 
         public void Reset()
         {
             Transitions = 0;
+            Array.Clear(_seen, 0, _seen.Length);
             CandidateCount = 0;
             EdgeCount = 0;
             Array.Clear(First);
@@ -555,7 +577,8 @@ public sealed class ModelChecker
 
         public void Record(uint violated, int parent, in ModelAction action, in ModelState successor)
         {
-            foreach (var p in Properties.Modelled)
+            // An array, not the list: a foreach over the interface would allocate an enumerator per violating transition.
+            foreach (var p in ModelledProperties)
             {
                 if ((violated & p.Bit()) != 0 && First[(int)p] is null)
                 {
@@ -566,6 +589,18 @@ public sealed class ModelChecker
 
         public int AddCandidate(in ModelState s, ulong hash, int parent, bool converged)
         {
+            // A successor reached twice from the chunk's states (two orders of the same two actions, say) is kept
+            // once: the merge would find the second copy stored at the first one's index anyway.
+            var slot = (int)(hash >> 32) & (_seen.Length - 1);
+            for (int e; (e = _seen[slot]) != 0; slot = (slot + 1) & (_seen.Length - 1))
+            {
+                var i = e - 1;
+                if (CandidateHashes[i] == hash && s.ReadOnlySpan(Words).SequenceEqual(CandidateWords.AsSpan(i * Words, Words)))
+                {
+                    return i;
+                }
+            }
+
             var c = CandidateCount;
             if (c == CandidateHashes.Length)
             {
@@ -582,7 +617,30 @@ public sealed class ModelChecker
             CandidateParents[c] = parent;
             CandidateConverged[c] = converged;
             CandidateCount = c + 1;
+            if ((c + 1) * 2 <= _seen.Length)
+            {
+                _seen[slot] = c + 1;
+                return c;
+            }
+
+            _seen = new int[_seen.Length * 2];
+            for (var k = 0; k <= c; k++)
+            {
+                Remember(k);
+            }
+
             return c;
+        }
+
+        private void Remember(int candidate)
+        {
+            var slot = (int)(CandidateHashes[candidate] >> 32) & (_seen.Length - 1);
+            while (_seen[slot] != 0)
+            {
+                slot = (slot + 1) & (_seen.Length - 1);
+            }
+
+            _seen[slot] = candidate + 1;
         }
 
         public void AddEdge(int target)

@@ -18,7 +18,9 @@ internal sealed unsafe class RecordLog<T> : IDisposable
     private T* _tail;
     private T* _cache;
     private long _cacheStart = long.MinValue / 2; // far from every index: the first read loads its block
-    private long _written;
+
+    // Records added (First) and records appended to the log (Second), written at every Add.
+    private OwnLine _n;
 
     /// <summary>Creates a list in memory, or in a log of <paramref name="spill"/> named <paramref name="name"/> when a space is given.</summary>
     public RecordLog(ISpillSpace? spill, string name)
@@ -36,13 +38,15 @@ internal sealed unsafe class RecordLog<T> : IDisposable
     }
 
     /// <summary>Records added.</summary>
-    public long Count { get; private set; }
+    public long Count => _n.First;
+
+    private long Written { get => _n.Second; set => _n.Second = value; }
 
     /// <summary>Bytes held in memory now.</summary>
     public long MemoryBytes => _memory?.AllocatedBytes ?? (2L * _block * sizeof(T));
 
     /// <summary>Bytes appended to the log.</summary>
-    public long SpilledBytes => _written * sizeof(T);
+    public long SpilledBytes => Written * sizeof(T);
 
     /// <summary>Appends a record.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -50,15 +54,15 @@ internal sealed unsafe class RecordLog<T> : IDisposable
     {
         if (_memory is not null)
         {
-            *_memory.At(Count++) = value;
+            *_memory.At(_n.First++) = value;
             return;
         }
 
-        _tail[Count++ - _written] = value;
-        if (Count - _written == _block)
+        _tail[_n.First++ - Written] = value;
+        if (_n.First - Written == _block)
         {
             _log!.Append(new ReadOnlySpan<byte>(_tail, _block * sizeof(T)));
-            _written = Count;
+            Written = _n.First;
         }
     }
 
@@ -73,9 +77,9 @@ internal sealed unsafe class RecordLog<T> : IDisposable
                 return *_memory.Existing(index);
             }
 
-            if (index >= _written)
+            if (index >= Written)
             {
-                return _tail[index - _written];
+                return _tail[index - Written];
             }
 
             if ((ulong)(index - _cacheStart) >= (ulong)_block)

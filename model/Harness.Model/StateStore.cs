@@ -38,6 +38,7 @@ public sealed unsafe class StateStore : IDisposable
     private const int SegmentBits = 8;
     private const int PositionBits = 32 - SegmentBits;
     private const int MinSegmentLength = 16;
+    private const int Pad = 8;
 
     private readonly int _words;
     private readonly NativeChunks<ulong> _states;
@@ -46,7 +47,13 @@ public sealed unsafe class StateStore : IDisposable
     private readonly NativeChunks<ulong>? _fingerprints;
     private readonly List<Segment> _retired = [];
     private readonly Segment[] _segments = new Segment[Segments];
-    private long _slots;
+
+    // Entries per segment, at [Pad + segment]: written and read by the adding thread only, and a cache line away from
+    // the segments that lookups read (allocated just before them).
+    private readonly long[] _segmentCounts = new long[Pad + Segments + Pad];
+
+    // States stored (First) and slots in the table (Second), written by the adding thread.
+    private OwnLine _add;
 
     /// <summary>
     /// Creates a store for states of <paramref name="words"/> words. Given a <paramref name="spill"/> space, the parent
@@ -66,23 +73,26 @@ public sealed unsafe class StateStore : IDisposable
             _segments[s] = new Segment(length);
         }
 
-        _slots = (long)length * Segments;
+        Slots = (long)length * Segments;
     }
 
     /// <summary>How states are remembered.</summary>
     public StoreKind Kind { get; }
 
     /// <summary>Number of distinct states stored.</summary>
-    public int Count { get; private set; }
+    public int Count => (int)_add.First;
+
+    /// <summary>Slots in the table, over all segments.</summary>
+    private long Slots { get => _add.Second; set => _add.Second = value; }
 
     /// <summary>Fraction of the hash table's slots in use.</summary>
-    public double Load => (double)Count / _slots;
+    public double Load => (double)Count / Slots;
 
     /// <summary>
     /// Bytes the store keeps per state for good: its words (or its fingerprint), its parent index, its converged
     /// flag and its share of the table. States of a compacted store still in the frontier are not counted.
     /// </summary>
-    public double BytesPerState => (Kind == StoreKind.Exact ? _words * 8 : 8) + 4 + 1 + (8.0 * _slots / Math.Max(1, Count));
+    public double BytesPerState => (Kind == StoreKind.Exact ? _words * 8 : 8) + 4 + 1 + (8.0 * Slots / Math.Max(1, Count));
 
     /// <summary>Bytes allocated now, by part (the edges are not the store's: they are zero here).</summary>
     public StoreMemory Memory => new(
@@ -90,7 +100,7 @@ public sealed unsafe class StateStore : IDisposable
         _fingerprints?.AllocatedBytes ?? 0,
         _parents.MemoryBytes,
         _converged.MemoryBytes,
-        _slots * 8,
+        Slots * 8,
         _retired.Sum(t => t.Length * 8L),
         0,
         0)
@@ -272,8 +282,8 @@ public sealed unsafe class StateStore : IDisposable
 
         // Published after the state's words: a reader that sees the entry sees the state.
         Volatile.Write(ref t.Slots[slot], tag | (uint)(added + 1));
-        Count = added + 1;
-        if (++t.Count * 4L > t.Length * 3L)
+        _add.First = added + 1;
+        if (++_segmentCounts[Pad + segment] * 4L > t.Length * 3L)
         {
             Grow(segment);
         }
@@ -310,7 +320,7 @@ public sealed unsafe class StateStore : IDisposable
     {
         // The old segment is freed when no reader can hold it any more.
         var old = _segments[segment];
-        var grown = new Segment(old.Length + (old.Length / 4)) { Count = old.Count };
+        var grown = new Segment(old.Length + (old.Length / 4));
         for (var i = 0L; i < old.Length; i++)
         {
             var e = old.Slots[i];
@@ -332,7 +342,7 @@ public sealed unsafe class StateStore : IDisposable
         }
 
         Volatile.Write(ref _segments[segment], grown);
-        _slots += grown.Length - old.Length;
+        Slots += grown.Length - old.Length;
         _retired.Add(old);
     }
 
@@ -348,9 +358,6 @@ public sealed unsafe class StateStore : IDisposable
         public ulong* Slots { get; private set; }
 
         public long Length { get; }
-
-        /// <summary>Entries in the segment (written by the adding thread only).</summary>
-        public long Count { get; set; }
 
         public void Free()
         {
