@@ -68,27 +68,3 @@ public class RefinementBenchmarks
             new ExplorationSettings { Seed = 1, Iterations = Schedules });
     }
 }
-
-/// <summary>
-/// What an execution costs with the harness's mailboxes (one thread per actor for the whole execution) and with Coyote's
-/// own actor inboxes (a new OS thread at every wake-up of an idle actor): the same schedules, so the difference is the
-/// threads alone. One engine, the correct design, every fault.
-/// </summary>
-[MemoryDiagnoser]
-public class ExecutionCostBenchmarks
-{
-    private const int Schedules = 100;
-
-    /// <summary>Whether events go through Coyote's own inboxes instead of the harness's mailboxes.</summary>
-    [Params(false, true)]
-    public bool CoyoteInboxes { get; set; }
-
-    /// <summary>Explores <see cref="Schedules"/> executions with the prioritization strategy.</summary>
-    [Benchmark(OperationsPerInvoke = Schedules)]
-    public int ExploreTargetIncarnation()
-    {
-        return CleanRun.Explore(
-            new InterleavingOptions { Design = AgentDesign.TargetIncarnation, CoyoteInboxes = CoyoteInboxes },
-            new ExplorationSettings { Seed = 1, Iterations = Schedules });
-    }
-}

@@ -9,8 +9,8 @@ namespace Harness.Benchmarks;
 /// <summary>
 /// The model checker's engine options side by side on <c>target</c>: one thread against two (parallel search),
 /// symmetry reduction on and off, the exact store against hash compaction, parents and edges in memory against spilled
-/// to temporary files, at the larger default-width bound and at a wide one (two agents, two roles, two ids: 11 words a
-/// state).
+/// to temporary files, at the larger default-width bound, at a wide one (two agents, two roles, two ids: 11 words a
+/// state) and at the nightly bound (about five million states: the size at which the two threads' share is measured).
 /// </summary>
 [Config(typeof(VariantConfig))]
 public class ModelCheckerVariantBenchmarks
@@ -29,6 +29,7 @@ public class ModelCheckerVariantBenchmarks
     {
         ["large"] = new Bounds { Operations = 5, IoErrors = 2, Crashes = 2 },
         ["wide"] = new Bounds { Agents = 2, Roles = 2, Ids = 2, Operations = 3 },
+        ["nightly"] = new Bounds { Operations = 6, IoErrors = 2, Crashes = 2, PowerLosses = 2, LinkBreaks = 2 },
     };
 
     /// <summary>The options measured, by name.</summary>
@@ -44,7 +45,7 @@ public class ModelCheckerVariantBenchmarks
     internal static readonly ConcurrentDictionary<string, CheckResult> Results = new();
 
     /// <summary>The bound.</summary>
-    [Params("large", "wide")]
+    [Params("large", "wide", "nightly")]
     public string Bound { get; set; } = "large";
 
     /// <summary>The engine options.</summary>

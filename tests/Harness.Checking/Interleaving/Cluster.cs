@@ -108,6 +108,9 @@ public sealed class Cluster
     /// </summary>
     public bool QuiescentBesides(Mailbox own) => own.Count == 0 && mailboxes.Values.All(box => box == own || box.Idle);
 
+    /// <summary>How often an event woke an idle actor in this execution (with the harness's mailboxes).</summary>
+    public int Wakes => mailboxes.Values.Sum(box => box.Wakes);
+
     /// <summary>
     /// Ends the threads of the actors that wait for events: called by the last actor to run out of events, and after an
     /// execution that Coyote stopped (a bug, the step bound), when those threads would otherwise sleep for ever.

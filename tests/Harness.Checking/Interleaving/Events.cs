@@ -9,7 +9,7 @@ namespace Harness.Checking.Interleaving;
 // Events between the actors. They are classes rather than records because Coyote's Event is a class.
 
 /// <summary>Hands an actor the cluster it belongs to and the actors it talks to.</summary>
-public sealed class ActorSetup(Cluster cluster) : Event
+public class ActorSetup(Cluster cluster) : Event
 {
     /// <summary>The shared cluster.</summary>
     public Cluster Cluster { get; } = cluster;

@@ -61,9 +61,13 @@ public sealed class Mailbox(ActorId owner)
         }
     }
 
+    /// <summary>How often an event woke the actor in this execution.</summary>
+    public int Wakes { get; private set; }
+
     /// <summary>Wakes the sleeping thread to take the events that came.</summary>
     public void Wake()
     {
+        Wakes++;
         Waiting = false;
         Signal();
     }

@@ -1,0 +1,199 @@
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using Harness.Checking.Interleaving;
+using Harness.Impl.Agents;
+using Microsoft.Coyote;
+using Microsoft.Coyote.Actors;
+using Microsoft.Coyote.SystematicTesting;
+
+namespace Harness.Benchmarks;
+
+/// <summary>
+/// How far an execution of the cluster is from Coyote's floor, both measured in one run: the cluster (the correct
+/// design, every fault, one engine, seed 1, prioritization) against executions of the same four actors' machinery
+/// doing nothing (the floor): four <see cref="ClusterActor"/>s that pass a token round a ring with empty handlers, through
+/// the same mailboxes, operations and scheduling points, under the same configuration, for as many scheduling steps as
+/// an execution of the cluster takes. What the floor does not do is the harness's and the implementation's work: the
+/// master, the agent, the simulated disk, the monitors, refinement and the convergence check. Each is measured with the
+/// harness's mailboxes (one thread per actor for the whole execution) and with Coyote's own actor inboxes (a new OS
+/// thread at every wake-up of an idle actor), which explore the same schedules.
+/// </summary>
+[MemoryDiagnoser]
+public class CoyoteFloorBenchmarks
+{
+    private const int Schedules = 100;
+
+    private readonly ExplorationSettings settings = new() { Seed = 1, Iterations = Schedules };
+    private InterleavingOptions cluster = new();
+    private (int Passes, int Choices) ring;
+
+    /// <summary>What an execution does: the cluster, or the floor.</summary>
+    [Params("cluster", "floor")]
+    public string Execution { get; set; } = "cluster";
+
+    /// <summary>Whether events go through Coyote's own inboxes instead of the harness's mailboxes.</summary>
+    [Params(false, true)]
+    public bool CoyoteInboxes { get; set; }
+
+    /// <summary>
+    /// Sizes the floor after the cluster's executions of this run: as many wake-ups of an idle actor (token passes) and as
+    /// many scheduling steps (the rest as controlled choices) an execution.
+    /// </summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        cluster = new InterleavingOptions { Design = AgentDesign.TargetIncarnation, CoyoteInboxes = CoyoteInboxes };
+        var shape = Floor.ShapeOf(cluster with { CoyoteInboxes = false }, Schedules);
+        ring = Floor.RingFor(shape);
+        var floor = Floor.Explore(Schedules, ring, CoyoteInboxes);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"// cluster: {shape.Steps:F1} scheduling steps and {shape.Wakes:F1} wake-ups an execution; floor: {ring.Passes} passes and {ring.Choices} choices, {floor.Steps:F1} steps and {floor.Wakes:F1} wake-ups an execution"));
+    }
+
+    /// <summary>Explores <see cref="Schedules"/> executions with the prioritization strategy.</summary>
+    [Benchmark(OperationsPerInvoke = Schedules)]
+    public double Explore() => Execution == "floor" ? Floor.Explore(Schedules, ring, CoyoteInboxes).Steps : CleanRun.Explore(cluster, settings);
+}
+
+/// <summary>Coyote's floor for an execution of the cluster's four actors (see <see cref="CoyoteFloorBenchmarks"/>).</summary>
+public static class Floor
+{
+    /// <summary>Scheduling steps and wake-ups of an idle actor an execution of the cluster takes, over its first executions.</summary>
+    public static (double Steps, double Wakes) ShapeOf(InterleavingOptions options, int executions)
+    {
+        Cluster? current = null;
+        long wakes = 0;
+        using var engine = TestingEngine.Create(Configure(executions), (IActorRuntime runtime) => current = ClusterTest.Run(runtime, options));
+        engine.RegisterEndIterationCallBack(_ =>
+        {
+            wakes += current?.Wakes ?? 0;
+            current?.ReleaseSleepers();
+        });
+        return Run(engine, executions, () => wakes);
+    }
+
+    /// <summary>
+    /// The ring for executions of that shape: a token pass for each wake-up, and controlled choices for the scheduling
+    /// steps the passes leave.
+    /// </summary>
+    public static (int Passes, int Choices) RingFor((double Steps, double Wakes) shape)
+    {
+        var passes = (int)Math.Round(shape.Wakes);
+        var steps = Explore(10, (passes, 0), false).Steps;
+        return (passes, Math.Max(0, (int)Math.Round(shape.Steps - steps)));
+    }
+
+    /// <summary>
+    /// Explores <paramref name="executions"/> executions of the ring (through Coyote's own inboxes when
+    /// <paramref name="coyoteInboxes"/>), as <c>InterleavingExplorer</c> explores the cluster; returns the scheduling steps
+    /// and wake-ups an execution took.
+    /// </summary>
+    public static (double Steps, double Wakes) Explore(int executions, (int Passes, int Choices) ring, bool coyoteInboxes)
+    {
+        Cluster? current = null;
+        long wakes = 0;
+        using var engine = TestingEngine.Create(Configure(executions), (IActorRuntime runtime) => current = Ring(runtime, ring, coyoteInboxes));
+        engine.RegisterEndIterationCallBack(_ =>
+        {
+            wakes += current?.Wakes ?? 0;
+            current?.ReleaseSleepers();
+        });
+        return Run(engine, executions, () => wakes);
+    }
+
+    // The configuration InterleavingExplorer gives one engine: seed 1, prioritization, its step bound.
+    private static Configuration Configure(int executions) => Configuration.Create()
+        .WithTestingIterations((uint)executions)
+        .WithMaxSchedulingSteps(new ExplorationSettings().MaxSteps)
+        .WithRandomGeneratorSeed(1)
+        .WithTelemetryEnabled(false)
+        .WithConsoleLoggingEnabled(false)
+        .WithPrioritizationStrategy(false, 3);
+
+    private static (double Steps, double Wakes) Run(TestingEngine engine, int executions, Func<long> wakes)
+    {
+        engine.Run();
+        var report = engine.TestReport;
+        if (report.NumOfFoundBugs > 0)
+        {
+            throw new InvalidOperationException(string.Join("; ", report.BugReports));
+        }
+
+        var steps = (double)report.TotalExploredFairSteps + report.TotalExploredUnfairSteps;
+        return (steps / executions, (double)wakes() / executions);
+    }
+
+    private static Cluster Ring(IActorRuntime runtime, (int Passes, int Choices) shape, bool coyoteInboxes)
+    {
+        // A cluster object only for its mailboxes: no actor of the ring touches the master, the agent or the disk.
+        var cluster = new Cluster(new InterleavingOptions { Refinement = false, CoyoteInboxes = coyoteInboxes });
+        ActorId[] ring = [.. Enumerable.Range(0, 4).Select(i => runtime.CreateActorId(typeof(RingActor), $"ring{i}"))];
+        foreach (var actor in ring)
+        {
+            cluster.MailboxOf(actor);
+        }
+
+        var setup = new RingSetup(cluster, ring, shape.Passes, shape.Choices);
+        foreach (var actor in ring)
+        {
+            runtime.CreateActor(actor, typeof(RingActor), setup);
+        }
+
+        return cluster;
+    }
+
+    /// <summary>The cluster, the ring in order, the passes the token starts with, and the controlled choices to draw.</summary>
+    private sealed class RingSetup(Cluster cluster, ActorId[] ring, int passes, int choices) : ActorSetup(cluster)
+    {
+        public ActorId[] Ring { get; } = ring;
+
+        public int Passes { get; } = passes;
+
+        public int Choices { get; } = choices;
+    }
+
+    /// <summary>The token and the passes left.</summary>
+    private sealed class Token(int left) : Event
+    {
+        public int Left { get; } = left;
+    }
+
+    /// <summary>An actor of the ring: passes the token on to the next one while passes are left, and does nothing else.</summary>
+    [OnEventDoAction(typeof(Token), nameof(OnToken))]
+    private sealed class RingActor : ClusterActor
+    {
+        private RingSetup setup = null!;
+        private ActorId next = null!;
+
+        protected override Task OnInitializeAsync(Event initialEvent)
+        {
+            setup = (RingSetup)initialEvent;
+            return base.OnInitializeAsync(initialEvent);
+        }
+
+        protected override void Start()
+        {
+            var at = Array.IndexOf(setup.Ring, Id);
+            next = setup.Ring[(at + 1) % setup.Ring.Length];
+            if (at == setup.Ring.Length - 1)
+            {
+                // The last actor created draws the choices and starts the token.
+                for (var c = 0; c < setup.Choices; c++)
+                {
+                    RandomBoolean();
+                }
+
+                SendEvent(next, new Token(setup.Passes));
+            }
+        }
+
+        private void OnToken(Event e)
+        {
+            if (((Token)e).Left > 0)
+            {
+                SendEvent(next, new Token(((Token)e).Left - 1));
+            }
+        }
+    }
+}
