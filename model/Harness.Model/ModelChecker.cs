@@ -491,13 +491,13 @@ public sealed class ModelChecker
     {
         private int _taken;
 
+        private readonly int _words;
+
+        // Chunks are made the first time a batch needs them: a small search never makes the 64 a full batch takes.
         public Batch(int words)
         {
+            _words = words;
             Chunks = new Chunk[ChunksPerBatch];
-            for (var c = 0; c < Chunks.Length; c++)
-            {
-                Chunks[c] = new Chunk(words);
-            }
         }
 
         public Chunk[] Chunks { get; }
@@ -513,6 +513,7 @@ public sealed class ModelChecker
             _taken = 0;
             for (var c = 0; c < Used; c++)
             {
+                Chunks[c] ??= new Chunk(_words);
                 Chunks[c].Start = start + (c * ChunkStates);
                 Chunks[c].End = Math.Min(end, Chunks[c].Start + ChunkStates);
             }
