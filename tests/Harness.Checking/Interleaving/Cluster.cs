@@ -158,6 +158,11 @@ public sealed class Cluster
         RegisteredEpoch = -1;
     }
 
+    /// <summary>
+    /// Whether the convergence monitor was last told the cluster had converged (it starts in its converged state).
+    /// </summary>
+    public bool ReportedConverged { get; set; } = true;
+
     /// <summary>Why the cluster has not converged, or null when it has.</summary>
     public string? ConvergenceProblem() => ClusterProperties.CheckConverged(new ConvergenceObservation(
         Agent is not null,
@@ -165,6 +170,6 @@ public sealed class Cluster
         Transport.InFlight(AgentId).Count,
         Master.View(AgentId),
         Agent?.Resources,
-        ClusterProperties.ObserveDisk(Disk),
+        Disk,
         Options.Design.Identity));
 }

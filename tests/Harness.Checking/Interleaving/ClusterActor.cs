@@ -190,7 +190,14 @@ public abstract class ClusterActor : Actor
         {
             var problem = Cluster.ConvergenceProblem();
             Cluster.Options.ConvergenceProblems?.Add(problem);
-            Monitor<ConvergenceMonitor>(new ClusterChanged(problem));
+
+            // The monitor's temperature depends only on whether the cluster has converged, so it hears of changes of
+            // that alone: most handlers leave it as it was, and each event costs Coyote a monitor step and its log.
+            if ((problem is null) != Cluster.ReportedConverged)
+            {
+                Cluster.ReportedConverged = problem is null;
+                Monitor<ConvergenceMonitor>(new ClusterChanged(problem));
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed record DiskObservation(byte[]? Info, bool TargetExists, IReadOnlyL
 /// <param name="InFlight">Messages queued on the connection.</param>
 /// <param name="MasterView">The master's view as it sends it.</param>
 /// <param name="AgentMemory">The running agent's set, or null when it is down.</param>
-/// <param name="Disk">The agent's disk.</param>
+/// <param name="Disk">The agent's disk, read only when the cheaper conditions hold (a check runs after every handler).</param>
 /// <param name="Identity">Which fields make two volumes the same in this design.</param>
 public sealed record ConvergenceObservation(
     bool AgentUp,
@@ -25,7 +25,7 @@ public sealed record ConvergenceObservation(
     int InFlight,
     ResourceSet MasterView,
     ResourceSet? AgentMemory,
-    DiskObservation Disk,
+    IFileSystem Disk,
     VolumeIdentity Identity);
 
 /// <summary>
@@ -194,8 +194,8 @@ public static class ClusterProperties
             return $"{Convergence}: master view {state.MasterView} differs from the agent's {state.AgentMemory}";
         }
 
-        var committed = TryDecode(state.Disk.Info) ?? ResourceSet.Empty;
-        if (state.Disk.Info is not null && TryDecode(state.Disk.Info) is null)
+        var disk = ObserveDisk(state.Disk);
+        if (TryDecode(disk.Info) is not { } committed)
         {
             return $"{Convergence}: the committed checkpoint is unreadable";
         }
@@ -205,14 +205,14 @@ public static class ClusterProperties
             return $"{Convergence}: committed checkpoint {committed} differs from the master view {state.MasterView}";
         }
 
-        if (state.Disk.TargetExists)
+        if (disk.TargetExists)
         {
             return $"{Convergence}: a target file remains";
         }
 
-        return VolumePaths(state.MasterView).SequenceEqual(state.Disk.VolumeDirectories, StringComparer.Ordinal)
+        return VolumePaths(state.MasterView).SequenceEqual(disk.VolumeDirectories, StringComparer.Ordinal)
             ? null
-            : $"{Convergence}: volume directories [{string.Join(", ", state.Disk.VolumeDirectories)}] differ from the master's volumes";
+            : $"{Convergence}: volume directories [{string.Join(", ", disk.VolumeDirectories)}] differ from the master's volumes";
     }
 
     /// <summary>Reads the observable checkpoint state of a disk through the file-system port.</summary>

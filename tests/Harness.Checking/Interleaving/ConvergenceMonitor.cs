@@ -8,7 +8,10 @@ namespace Harness.Checking.Interleaving;
 /// </summary>
 public sealed class ConvergenceMonitor : CoyoteMonitor
 {
-    /// <summary>Why the cluster had not converged at the last step, for the bug report's log.</summary>
+    /// <summary>
+    /// Why the cluster was not converged when it last stopped being converged (the actors tell the monitor only when that
+    /// changes), for the bug report's log.
+    /// </summary>
     public string? LastProblem { get; private set; }
 
     private void Update(Event e)
