@@ -57,6 +57,7 @@ public static class Cli
             "Exit codes: 0 every property holds, 1 a property is violated or the implementation diverges, 2 bad usage or input, 130 interrupted.")
         {
             new HelpOption(),
+            new VersionOption(),
         };
         foreach (var create in Commands)
         {

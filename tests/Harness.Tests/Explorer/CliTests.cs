@@ -27,6 +27,16 @@ public sealed class CliTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Version_PrintsTheProgramsVersionAndExitsZero()
+    {
+        var (code, output, _) = Run("--version");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output.Trim());
+        Assert.Equal(2, Run("model-check", "--version").Code);
+    }
+
     [Theory]
     [InlineData("model-check", "--design", "nope")]
     [InlineData("model-check")]
