@@ -2,7 +2,6 @@ using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Harness.Checking.Interleaving;
 using Harness.Impl.Agents;
-using Microsoft.Coyote;
 using Microsoft.Coyote.Actors;
 using Microsoft.Coyote.SystematicTesting;
 
@@ -60,18 +59,8 @@ public class CoyoteFloorBenchmarks
 public static class Floor
 {
     /// <summary>Scheduling steps and wake-ups of an idle actor an execution of the cluster takes, over its first executions.</summary>
-    public static (double Steps, double Wakes) ShapeOf(InterleavingOptions options, int executions)
-    {
-        Cluster? current = null;
-        long wakes = 0;
-        using var engine = TestingEngine.Create(Configure(executions), (IActorRuntime runtime) => current = ClusterTest.Run(runtime, options));
-        engine.RegisterEndIterationCallBack(_ =>
-        {
-            wakes += current?.Wakes ?? 0;
-            current?.ReleaseSleepers();
-        });
-        return Run(engine, executions, () => wakes);
-    }
+    public static (double Steps, double Wakes) ShapeOf(InterleavingOptions options, int executions) =>
+        Measure(executions, runtime => ClusterTest.Run(runtime, options));
 
     /// <summary>
     /// The ring for executions of that shape: a token pass for each wake-up, and controlled choices for the scheduling
@@ -92,30 +81,22 @@ public static class Floor
     /// <paramref name="coyoteInboxes"/>), as <c>InterleavingExplorer</c> explores the cluster; returns the scheduling steps
     /// and wake-ups an execution took.
     /// </summary>
-    public static (double Steps, double Wakes) Explore(int executions, (int Passes, int Choices) ring, bool coyoteInboxes)
+    public static (double Steps, double Wakes) Explore(int executions, (int Passes, int Choices) ring, bool coyoteInboxes) =>
+        Measure(executions, runtime => Ring(runtime, ring, coyoteInboxes));
+
+    // Runs the executions under the configuration InterleavingExplorer gives one engine with seed 1, releasing each
+    // execution's sleeping actors at its end as the explorer does.
+    private static (double Steps, double Wakes) Measure(int executions, Func<IActorRuntime, Cluster> build)
     {
         Cluster? current = null;
         long wakes = 0;
-        using var engine = TestingEngine.Create(Configure(executions), (IActorRuntime runtime) => current = Ring(runtime, ring, coyoteInboxes));
+        var configuration = InterleavingExplorer.ConfigurationFor(new ExplorationSettings { Seed = 1, Iterations = executions });
+        using var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) => current = build(runtime));
         engine.RegisterEndIterationCallBack(_ =>
         {
             wakes += current?.Wakes ?? 0;
             current?.ReleaseSleepers();
         });
-        return Run(engine, executions, () => wakes);
-    }
-
-    // The configuration InterleavingExplorer gives one engine: seed 1, prioritization, its step bound.
-    private static Configuration Configure(int executions) => Configuration.Create()
-        .WithTestingIterations((uint)executions)
-        .WithMaxSchedulingSteps(new ExplorationSettings().MaxSteps)
-        .WithRandomGeneratorSeed(1)
-        .WithTelemetryEnabled(false)
-        .WithConsoleLoggingEnabled(false)
-        .WithPrioritizationStrategy(false, 3);
-
-    private static (double Steps, double Wakes) Run(TestingEngine engine, int executions, Func<long> wakes)
-    {
         engine.Run();
         var report = engine.TestReport;
         if (report.NumOfFoundBugs > 0)
@@ -124,7 +105,7 @@ public static class Floor
         }
 
         var steps = (double)report.TotalExploredFairSteps + report.TotalExploredUnfairSteps;
-        return (steps / executions, (double)wakes() / executions);
+        return (steps / executions, (double)wakes / executions);
     }
 
     private static Cluster Ring(IActorRuntime runtime, (int Passes, int Choices) shape, bool coyoteInboxes)

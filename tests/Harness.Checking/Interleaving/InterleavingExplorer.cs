@@ -208,6 +208,16 @@ public static class InterleavingExplorer
         }
     }
 
+    /// <summary>
+    /// The Coyote configuration one engine explores <paramref name="settings"/> with (its strategy, seed, iterations and
+    /// step bound), for a test other than the cluster that must run under the same one.
+    /// </summary>
+    public static Configuration ConfigurationFor(ExplorationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Configure(settings, settings.Strategy, settings.Seed, settings.Iterations, settings.Time);
+    }
+
     private static Configuration Configure(ExplorationSettings settings, InterleavingStrategy strategy, uint seed, int iterations, TimeSpan? time)
     {
         var configuration = Configuration.Create()
