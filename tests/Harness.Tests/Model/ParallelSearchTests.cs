@@ -87,9 +87,7 @@ public class ParallelSearchTests
     // nearest state from which no converged state is reachable is the end of the shortest convergence counterexample.
     private static ((int States, long Transitions, int Depth, string Shortest) Result, ModelState? Stuck) TextbookSearch(Design design, Bounds bounds)
     {
-        var layout = new Layout(bounds);
-        var semantics = new Semantics(design, layout) { Reductions = Reductions.All };
-        var symmetry = new Symmetry(design, layout);
+        var (semantics, symmetry) = Rules(design, bounds);
         var initial = semantics.Initial();
         symmetry.Canonicalize(ref initial);
         var index = new Dictionary<ModelState, int> { [initial] = 0 };
@@ -155,16 +153,22 @@ public class ParallelSearchTests
     // The canonical state a counterexample ends in.
     private static ModelState EndOf(Design design, Bounds bounds, Violation violation)
     {
-        var layout = new Layout(bounds);
-        var semantics = new Semantics(design, layout) { Reductions = Reductions.All };
+        var (semantics, symmetry) = Rules(design, bounds);
         var state = semantics.Initial();
         foreach (var step in violation.Steps)
         {
             semantics.Apply(ref state, step.Action);
         }
 
-        new Symmetry(design, layout).Canonicalize(ref state);
+        symmetry.Canonicalize(ref state);
         return state;
+    }
+
+    // The rules the checker runs with (every reduction) and its canonical form.
+    private static (Semantics Semantics, Symmetry Symmetry) Rules(Design design, Bounds bounds)
+    {
+        var layout = new Layout(bounds);
+        return (new Semantics(design, layout) { Reductions = Reductions.All }, new Symmetry(design, layout));
     }
 
     private static string Sorted(Dictionary<PropertyId, int> shortest) =>
