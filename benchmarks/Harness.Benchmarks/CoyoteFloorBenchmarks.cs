@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Harness.Checking.Interleaving;
 using Harness.Impl.Agents;
 using Microsoft.Coyote.Actors;
+using Microsoft.Coyote.Runtime;
 using Microsoft.Coyote.SystematicTesting;
 
 namespace Harness.Benchmarks;
@@ -24,7 +25,7 @@ public class CoyoteFloorBenchmarks
 
     private readonly ExplorationSettings settings = new() { Seed = 1, Iterations = Schedules };
     private InterleavingOptions cluster = new();
-    private (int Passes, int Choices) ring;
+    private Ring ring;
 
     /// <summary>What an execution does: the cluster, or the floor.</summary>
     [Params("cluster", "floor")]
@@ -47,7 +48,7 @@ public class CoyoteFloorBenchmarks
         var floor = Floor.Explore(Schedules, ring, CoyoteInboxes);
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"// cluster: {shape.Steps:F1} scheduling steps and {shape.Wakes:F1} wake-ups an execution; floor: {ring.Passes} passes and {ring.Choices} choices, {floor.Steps:F1} steps and {floor.Wakes:F1} wake-ups an execution"));
+            $"// cluster: {shape.Steps:F1} scheduling steps ({shape.Choices:F1} of them choices) and {shape.Wakes:F1} wake-ups an execution; floor: {ring.Passes} passes, {ring.Choices} choices and {ring.Points} more scheduling points, {floor.Steps:F1} steps and {floor.Wakes:F1} wake-ups an execution"));
     }
 
     /// <summary>Explores <see cref="Schedules"/> executions with the prioritization strategy.</summary>
@@ -58,40 +59,54 @@ public class CoyoteFloorBenchmarks
 /// <summary>Coyote's floor for an execution of the cluster's four actors (see <see cref="CoyoteFloorBenchmarks"/>).</summary>
 public static class Floor
 {
-    /// <summary>Scheduling steps and wake-ups of an idle actor an execution of the cluster takes, over its first executions.</summary>
-    public static (double Steps, double Wakes) ShapeOf(InterleavingOptions options, int executions) =>
-        Measure(executions, runtime => ClusterTest.Run(runtime, options));
+    /// <summary>
+    /// What an execution of the cluster takes from Coyote, over its first executions: scheduling steps, wake-ups of an idle
+    /// actor, and controlled choices (the steps that are a value drawn, not an operation chosen).
+    /// </summary>
+    public static Shape ShapeOf(InterleavingOptions options, int executions) =>
+        Measure(executions, runtime => ClusterTest.Run(runtime, options), countChoices: true);
 
     /// <summary>
-    /// The ring for executions of that shape: a token pass for each wake-up, and controlled choices for the scheduling
-    /// steps the passes leave.
+    /// The ring for executions of that shape: a token pass for each wake-up, the cluster's controlled choices, and
+    /// scheduling points (in the token's handler, spread over the passes) for the scheduling steps the passes and the
+    /// choices leave.
     /// </summary>
-    public static (int Passes, int Choices) RingFor((double Steps, double Wakes) shape)
+    public static Ring RingFor(Shape shape)
     {
         // Not every pass wakes an actor (the first ones reach actors that have not gone idle yet), so the passes are
         // corrected once by the wake-ups a first guess gives.
         var passes = (int)Math.Round(shape.Wakes);
-        passes += (int)Math.Round(shape.Wakes - Explore(10, (passes, 0), false).Wakes);
-        var steps = Explore(10, (passes, 0), false).Steps;
-        return (passes, Math.Max(0, (int)Math.Round(shape.Steps - steps)));
+        passes += (int)Math.Round(shape.Wakes - Explore(10, new Ring(passes, 0, 0), false).Wakes);
+        var choices = (int)Math.Round(shape.Choices);
+        var steps = Explore(10, new Ring(passes, choices, 0), false).Steps;
+        return new Ring(passes, choices, Math.Max(0, (int)Math.Round(shape.Steps - steps)));
     }
 
     /// <summary>
     /// Explores <paramref name="executions"/> executions of the ring (through Coyote's own inboxes when
-    /// <paramref name="coyoteInboxes"/>), as <c>InterleavingExplorer</c> explores the cluster; returns the scheduling steps
-    /// and wake-ups an execution took.
+    /// <paramref name="coyoteInboxes"/>), as <c>InterleavingExplorer</c> explores the cluster; returns what an execution took.
     /// </summary>
-    public static (double Steps, double Wakes) Explore(int executions, (int Passes, int Choices) ring, bool coyoteInboxes) =>
-        Measure(executions, runtime => Ring(runtime, ring, coyoteInboxes));
+    public static Shape Explore(int executions, Ring ring, bool coyoteInboxes) =>
+        Measure(executions, runtime => Build(runtime, ring, coyoteInboxes), countChoices: false);
 
     // Runs the executions under the configuration InterleavingExplorer gives one engine with seed 1, releasing each
-    // execution's sleeping actors at its end as the explorer does.
-    private static (double Steps, double Wakes) Measure(int executions, Func<IActorRuntime, Cluster> build)
+    // execution's sleeping actors at its end as the explorer does. Choices are counted through a runtime log only when
+    // asked: the log is not part of the floor.
+    private static Shape Measure(int executions, Func<IActorRuntime, Cluster> build, bool countChoices)
     {
         Cluster? current = null;
         long wakes = 0;
+        var choices = new ChoiceCount();
         var configuration = InterleavingExplorer.ConfigurationFor(new ExplorationSettings { Seed = 1, Iterations = executions });
-        using var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) => current = build(runtime));
+        using var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) =>
+        {
+            if (countChoices)
+            {
+                runtime.RegisterLog(choices);
+            }
+
+            current = build(runtime);
+        });
         engine.RegisterEndIterationCallBack(_ =>
         {
             wakes += current?.Wakes ?? 0;
@@ -105,10 +120,10 @@ public static class Floor
         }
 
         var steps = (double)report.TotalExploredFairSteps + report.TotalExploredUnfairSteps;
-        return (steps / executions, (double)wakes / executions);
+        return new Shape(steps / executions, (double)wakes / executions, (double)choices.Count / executions);
     }
 
-    private static Cluster Ring(IActorRuntime runtime, (int Passes, int Choices) shape, bool coyoteInboxes)
+    private static Cluster Build(IActorRuntime runtime, Ring shape, bool coyoteInboxes)
     {
         // A cluster object only for its mailboxes: no actor of the ring touches the master, the agent or the disk.
         var cluster = new Cluster(new InterleavingOptions { Refinement = false, CoyoteInboxes = coyoteInboxes });
@@ -118,7 +133,7 @@ public static class Floor
             cluster.MailboxOf(actor);
         }
 
-        var setup = new RingSetup(cluster, ring, shape.Passes, shape.Choices);
+        var setup = new RingSetup(cluster, ring, shape);
         foreach (var actor in ring)
         {
             runtime.CreateActor(actor, typeof(RingActor), setup);
@@ -127,14 +142,22 @@ public static class Floor
         return cluster;
     }
 
-    /// <summary>The cluster, the ring in order, the passes the token starts with, and the controlled choices to draw.</summary>
-    private sealed class RingSetup(Cluster cluster, ActorId[] ring, int passes, int choices) : ActorSetup(cluster)
+    /// <summary>Counts the controlled choices an execution draws.</summary>
+    private sealed class ChoiceCount : RuntimeLogTextFormatter
+    {
+        public long Count { get; private set; }
+
+        public override void OnRandom(bool result, string callerName, string callerType) => Count++;
+
+        public override void OnRandom(int result, string callerName, string callerType) => Count++;
+    }
+
+    /// <summary>The cluster, the ring in order, and what the ring does.</summary>
+    private sealed class RingSetup(Cluster cluster, ActorId[] ring, Ring shape) : ActorSetup(cluster)
     {
         public ActorId[] Ring { get; } = ring;
 
-        public int Passes { get; } = passes;
-
-        public int Choices { get; } = choices;
+        public Ring Shape { get; } = shape;
     }
 
     /// <summary>The token and the passes left.</summary>
@@ -143,7 +166,10 @@ public static class Floor
         public int Left { get; } = left;
     }
 
-    /// <summary>An actor of the ring: passes the token on to the next one while passes are left, and does nothing else.</summary>
+    /// <summary>
+    /// An actor of the ring: passes the token on to the next one while passes are left, after its share of the scheduling
+    /// points, and does nothing else.
+    /// </summary>
     [OnEventDoAction(typeof(Token), nameof(OnToken))]
     private sealed class RingActor : ClusterActor
     {
@@ -163,21 +189,37 @@ public static class Floor
             if (at == setup.Ring.Length - 1)
             {
                 // The last actor created draws the choices and starts the token.
-                for (var c = 0; c < setup.Choices; c++)
+                for (var c = 0; c < setup.Shape.Choices; c++)
                 {
                     RandomBoolean();
                 }
 
-                SendEvent(next, new Token(setup.Passes));
+                SendEvent(next, new Token(setup.Shape.Passes));
             }
         }
 
         private void OnToken(Event e)
         {
-            if (((Token)e).Left > 0)
+            var left = ((Token)e).Left;
+            var (passes, points) = (setup.Shape.Passes, setup.Shape.Points);
+            var done = passes - left;
+            for (var p = points * done / Math.Max(1, passes); p < points * (done + 1) / Math.Max(1, passes); p++)
             {
-                SendEvent(next, new Token(((Token)e).Left - 1));
+                Operation.ScheduleNext();
+            }
+
+            if (left > 0)
+            {
+                SendEvent(next, new Token(left - 1));
             }
         }
     }
 }
+
+/// <summary>What an execution takes from Coyote: scheduling steps, wake-ups of an idle actor and controlled choices.</summary>
+public readonly record struct Shape(double Steps, double Wakes, double Choices);
+
+/// <summary>
+/// A floor's ring: token passes (each wakes an idle actor), controlled choices, and scheduling points besides the passes'.
+/// </summary>
+public readonly record struct Ring(int Passes, int Choices, int Points);
