@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Harness.Impl.Resources;
 
@@ -12,9 +11,7 @@ namespace Harness.Checking;
 /// </summary>
 internal static class DecodedCheckpoints
 {
-    private const int MaxRemembered = 4096;
-
-    private static readonly ConcurrentDictionary<byte[], ResourceSet?> Remembered = new(ByteContent.Instance);
+    private static readonly RememberedContents<ResourceSet?> Remembered = new();
 
     /// <summary>The set <paramref name="content"/> decodes to; throws <see cref="CorruptCheckpointException"/> when the codec refuses it.</summary>
     public static ResourceSet Decode(byte[] content, string path) =>
@@ -23,40 +20,17 @@ internal static class DecodedCheckpoints
     /// <summary>Decodes <paramref name="content"/>; false when the codec refuses it.</summary>
     public static bool TryDecode(byte[] content, string path, [NotNullWhen(true)] out ResourceSet? set)
     {
-        if (Remembered.TryGetValue(content, out set))
+        set = Remembered.Get(content, bytes =>
         {
-            return set is not null;
-        }
-
-        try
-        {
-            set = CheckpointCodec.Decode(content, path);
-        }
-        catch (CorruptCheckpointException)
-        {
-            set = null;
-        }
-
-        if (Remembered.Count >= MaxRemembered)
-        {
-            Remembered.Clear();
-        }
-
-        Remembered.TryAdd(content, set);
+            try
+            {
+                return CheckpointCodec.Decode(bytes, path);
+            }
+            catch (CorruptCheckpointException)
+            {
+                return null;
+            }
+        });
         return set is not null;
-    }
-
-    private sealed class ByteContent : IEqualityComparer<byte[]>
-    {
-        public static readonly ByteContent Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj)
-        {
-            var hash = default(HashCode);
-            hash.AddBytes(obj);
-            return hash.ToHashCode();
-        }
     }
 }

@@ -71,10 +71,13 @@ public sealed class AgentActor : ClusterActor
         faults.StepObserver = AfterStep;
     }
 
+    // How the narration names each file-system operation.
+    private static readonly Dictionary<FsOp, string> OpNames = Enum.GetValues<FsOp>().ToDictionary(op => op, op => op.ToString().ToLowerInvariant());
+
     private void AfterStep(FsStep step)
     {
         Cluster.Refinement?.PhysicalStep(step);
-        Narrate($"agent: {step.Op.ToString().ToLowerInvariant()} {step.Path}{(step.Destination is null ? string.Empty : " -> " + step.Destination)}{(step.Failed ? " FAILS" : string.Empty)}");
+        Narrate($"agent: {OpNames[step.Op]} {step.Path}{(step.Destination is null ? string.Empty : " -> " + step.Destination)}{(step.Failed ? " FAILS" : string.Empty)}");
         if (step.Failed)
         {
             stepFailed = true;

@@ -164,7 +164,7 @@ public sealed class Cluster
     public bool ReportedConverged { get; set; } = true;
 
     /// <summary>Why the cluster has not converged, or null when it has.</summary>
-    public string? ConvergenceProblem() => ClusterProperties.CheckConverged(new ConvergenceObservation(
+    public Func<string>? ConvergenceGap() => ClusterProperties.ConvergenceGap(new ConvergenceObservation(
         Agent is not null,
         Master.IsConnected(AgentId) && RegisteredEpoch == Epoch && Transport.IsAlive(AgentId),
         Transport.InFlight(AgentId).Count,

@@ -188,15 +188,15 @@ public abstract class ClusterActor : Actor
         Refine();
         if (Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
         {
-            var problem = Cluster.ConvergenceProblem();
-            Cluster.Options.ConvergenceProblems?.Add(problem);
+            var gap = Cluster.ConvergenceGap();
+            Cluster.Options.ConvergenceProblems?.Add(gap?.Invoke());
 
             // The monitor's temperature depends only on whether the cluster has converged, so it hears of changes of
             // that alone: most handlers leave it as it was, and each event costs Coyote a monitor step and its log.
-            if ((problem is null) != Cluster.ReportedConverged)
+            if ((gap is null) != Cluster.ReportedConverged)
             {
-                Cluster.ReportedConverged = problem is null;
-                Monitor<ConvergenceMonitor>(new ClusterChanged(problem));
+                Cluster.ReportedConverged = gap is null;
+                Monitor<ConvergenceMonitor>(new ClusterChanged(gap?.Invoke()));
             }
         }
     }

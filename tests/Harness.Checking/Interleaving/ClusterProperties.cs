@@ -35,6 +35,8 @@ public sealed record ConvergenceObservation(
 /// </summary>
 public static class ClusterProperties
 {
+    private static readonly RememberedContents<(ResourceSet? Set, string? Why)> StrictReads = new();
+
     /// <summary>The name of the fresh-volume property.</summary>
     public const string FreshVolume = "fresh-volume";
 
@@ -105,7 +107,8 @@ public static class ClusterProperties
             return null;
         }
 
-        return StrictCheckpointReader.Read(info, out var why) is null
+        var (set, why) = ReadStrictly(info);
+        return set is null
             ? $"{AtomicCheckpoint} violated: {AgentLayout.InfoFile} does not parse: {why}"
             : null;
     }
@@ -114,7 +117,7 @@ public static class ClusterProperties
     public static string UncommittedCheckpoint(byte[] info)
     {
         ArgumentNullException.ThrowIfNull(info);
-        var set = StrictCheckpointReader.Read(info, out _);
+        var set = ReadStrictly(info).Set;
         return $"{AtomicCheckpoint} violated: {AgentLayout.InfoFile} holds {set}, which no rename of the agent committed";
     }
 
@@ -171,48 +174,55 @@ public static class ClusterProperties
     /// The converged state of the convergence property: agent up and connected, nothing in flight, master view = agent memory
     /// = committed checkpoint, directories = the master's volumes, no target file. Null when converged, else why not.
     /// </summary>
-    public static string? CheckConverged(ConvergenceObservation state)
+    public static string? CheckConverged(ConvergenceObservation state) => ConvergenceGap(state)?.Invoke();
+
+    /// <summary>
+    /// What <see cref="CheckConverged"/> decides, with its sentence made only when asked for: the check runs after every
+    /// handler of an interleaving, and the sentence (two resource sets written out, often) is read only when convergence
+    /// changes. Null when converged.
+    /// </summary>
+    public static Func<string>? ConvergenceGap(ConvergenceObservation state)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (!state.AgentUp || state.AgentMemory is null)
         {
-            return $"{Convergence}: the agent is down";
+            return static () => $"{Convergence}: the agent is down";
         }
 
         if (!state.Connected)
         {
-            return $"{Convergence}: the agent is not connected";
+            return static () => $"{Convergence}: the agent is not connected";
         }
 
         if (state.InFlight > 0)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{Convergence}: {state.InFlight} message(s) in flight");
+            return () => string.Create(CultureInfo.InvariantCulture, $"{Convergence}: {state.InFlight} message(s) in flight");
         }
 
         if (!state.MasterView.SameAs(state.AgentMemory, state.Identity))
         {
-            return $"{Convergence}: master view {state.MasterView} differs from the agent's {state.AgentMemory}";
+            return () => $"{Convergence}: master view {state.MasterView} differs from the agent's {state.AgentMemory}";
         }
 
         var disk = ObserveDisk(state.Disk);
         if (TryDecode(disk.Info) is not { } committed)
         {
-            return $"{Convergence}: the committed checkpoint is unreadable";
+            return static () => $"{Convergence}: the committed checkpoint is unreadable";
         }
 
         if (!committed.SameAs(state.MasterView, state.Identity))
         {
-            return $"{Convergence}: committed checkpoint {committed} differs from the master view {state.MasterView}";
+            return () => $"{Convergence}: committed checkpoint {committed} differs from the master view {state.MasterView}";
         }
 
         if (disk.TargetExists)
         {
-            return $"{Convergence}: a target file remains";
+            return static () => $"{Convergence}: a target file remains";
         }
 
         return VolumePaths(state.MasterView).SequenceEqual(disk.VolumeDirectories, StringComparer.Ordinal)
             ? null
-            : $"{Convergence}: volume directories [{string.Join(", ", disk.VolumeDirectories)}] differ from the master's volumes";
+            : () => $"{Convergence}: volume directories [{string.Join(", ", disk.VolumeDirectories)}] differ from the master's volumes";
     }
 
     /// <summary>Reads the observable checkpoint state of a disk through the file-system port.</summary>
@@ -255,8 +265,12 @@ public static class ClusterProperties
 
     private static ResourceSet? TryDecode(byte[]? info)
     {
-        return info is null ? ResourceSet.Empty : StrictCheckpointReader.Read(info, out _);
+        return info is null ? ResourceSet.Empty : ReadStrictly(info).Set;
     }
+
+    // The checkers' own reading of resources.info, remembered by content: an interleaving reads it after every handler.
+    private static (ResourceSet? Set, string? Why) ReadStrictly(byte[] info) =>
+        StrictReads.Get(info, bytes => (StrictCheckpointReader.Read(bytes, out var why), why));
 
     private static List<string> VolumePaths(ResourceSet set) =>
         set.Volumes.Select(v => v.Role + "/" + v.Id).Distinct().Order(StringComparer.Ordinal).ToList();

@@ -69,7 +69,8 @@ public sealed class RefinementObserver
     private PendingRestart? restartPending;
     private Io? io;
     private List<Alternative>? step;
-    private string lastEvent = "the first registration";
+    private string? lastEvent = "the first registration";
+    private List<Entry>? lastEntries;
     private string? problem;
     private bool dirty;
 
@@ -381,7 +382,7 @@ public sealed class RefinementObserver
             return;
         }
 
-        lastEvent = $"'use {task.Role}/{task.Id}'";
+        (lastEvent, lastEntries) = ($"'use {task.Role}/{task.Id}'", null);
         (step ??= []).Add(new Alternative(rewrite, []));
     }
 
@@ -579,7 +580,7 @@ public sealed class RefinementObserver
             return null;
         }
 
-        problem = Report(lastEvent, diff, []);
+        problem = Report(LastEvent, diff, []);
         return problem;
     }
 
@@ -637,7 +638,7 @@ public sealed class RefinementObserver
                     break;
                 }
 
-                entries.Add(new Entry(s, action, [.. ScenarioText.Lines(semantics, s, action)]));
+                entries.Add(new Entry(semantics, s, action));
                 semantics.Apply(ref s, action);
             }
 
@@ -662,17 +663,17 @@ public sealed class RefinementObserver
             return;
         }
 
-        problem = Report(lastEvent, [$"the model cannot take the step the implementation took ({firstWhy})"], []);
+        problem = Report(LastEvent, [$"the model cannot take the step the implementation took ({firstWhy})"], []);
     }
 
     private void Commit(ModelState s, List<Entry> entries, bool rewritten)
     {
         // A rewritten history moved a task's use into it: its event was named when the task ended.
-        var added = !rewritten && entries.Count > history.Count ? entries.Skip(history.Count).SelectMany(e => e.Lines).ToList() : [];
-        if (added.Count > 0)
+        if (!rewritten && entries.Count > history.Count)
         {
-            lastEvent = "'" + string.Join("; ", added) + "'";
-            cluster.Options.Narration?.Add("model: " + string.Join("; ", added));
+            // Named when a report or the narration needs it: the lines are text, and most steps are never reported.
+            (lastEvent, lastEntries) = (null, entries.GetRange(history.Count, entries.Count - history.Count));
+            cluster.Options.Narration?.Add("model: " + LinesOf(lastEntries));
         }
 
         state = s;
@@ -769,7 +770,7 @@ public sealed class RefinementObserver
             return why;
         }
 
-        entries.Add(new Entry(s, action, [.. ScenarioText.Lines(semantics, s, action)]));
+        entries.Add(new Entry(semantics, s, action));
         semantics.Apply(ref s, action);
         return null;
     }
@@ -874,7 +875,22 @@ public sealed class RefinementObserver
         return text.ToString();
     }
 
-    private sealed record Entry(ModelState Before, ModelAction Action, ScenarioCommand[] Lines);
+    // The event of the last step: its text, or the model steps it mapped to, named when asked.
+    private string LastEvent => lastEvent ?? "'" + LinesOf(lastEntries!) + "'";
+
+    private static string LinesOf(List<Entry> entries) => string.Join("; ", entries.SelectMany(e => e.Lines));
+
+    /// <summary>A model step taken: the state before it and the action. Its scenario lines are made when first read.</summary>
+    private sealed class Entry(Semantics semantics, ModelState before, ModelAction action)
+    {
+        private ScenarioCommand[]? lines;
+
+        public ModelState Before { get; } = before;
+
+        public ModelAction Action { get; } = action;
+
+        public ScenarioCommand[] Lines => lines ??= [.. ScenarioText.Lines(semantics, Before, Action)];
+    }
 
     private sealed record Alternative(UseRewrite? Use, List<ModelAction> Actions);
 

@@ -33,6 +33,20 @@ public sealed class ClusterPropertiesTests
     }
 
     [Fact]
+    public void CheckAtomicCheckpoint_ContentChangesInTheSameBuffer_EachContentGetsItsOwnVerdict()
+    {
+        // Readings are remembered by content: a buffer rewritten in place must not get the verdict of what it held before.
+        var buffer = CheckpointCodec.Encode(ResourceSet.Empty.WithReservationChange("r1", 1));
+        var valid = buffer.ToArray();
+
+        Assert.Null(ClusterProperties.CheckAtomicCheckpoint(buffer));
+        buffer[0] = (byte)'x';
+        Assert.StartsWith("atomic-checkpoint violated", ClusterProperties.CheckAtomicCheckpoint(buffer), StringComparison.Ordinal);
+        valid.CopyTo(buffer, 0);
+        Assert.Null(ClusterProperties.CheckAtomicCheckpoint(buffer));
+    }
+
+    [Fact]
     public void CheckRecoverBeforeRegister_DirectoryNotInCheckpointOrPendingTarget_NamesTheViolation()
     {
         var info = CheckpointCodec.Encode(ResourceSet.Empty);
