@@ -12,11 +12,13 @@ namespace Harness.Benchmarks;
 /// How far an execution of the cluster is from Coyote's floor, both measured in one run: the cluster (the correct
 /// design, every fault, one engine, seed 1, prioritization) against executions of the same four actors' machinery
 /// doing nothing (the floor): four <see cref="ClusterActor"/>s that pass a token round a ring with empty handlers, through
-/// the same mailboxes, operations and scheduling points, under the same configuration, for about as many scheduling steps
-/// and wake-ups of an idle actor as an execution of the cluster takes (the setup prints both). What the floor does not do is the harness's and the implementation's work: the
-/// master, the agent, the simulated disk, the monitors, refinement and the convergence check. Each is measured with the
+/// the same mailboxes, operations and scheduling points, under the same configuration, for about as many wake-ups of an
+/// idle actor, controlled choices and scheduling points as an execution of the cluster takes (the setup prints them).
+/// What the floor does not do is the harness's and the implementation's work: the master, the agent, the simulated disk,
+/// the monitors, refinement and the convergence check. Each is measured with the
 /// harness's mailboxes (one thread per actor for the whole execution) and with Coyote's own actor inboxes (a new OS
-/// thread at every wake-up of an idle actor), which explore the same schedules.
+/// thread at every wake-up of an idle actor), which explore the same schedules. The cases run minutes apart and drift
+/// apart on a busy or virtual machine; <see cref="FloorRatio"/> measures the same two alternately in one process.
 /// </summary>
 [MemoryDiagnoser]
 public class CoyoteFloorBenchmarks
@@ -36,8 +38,8 @@ public class CoyoteFloorBenchmarks
     public bool CoyoteInboxes { get; set; }
 
     /// <summary>
-    /// Sizes the floor after the cluster's executions of this run: about as many wake-ups of an idle actor (token passes)
-    /// and as many scheduling steps (the rest as controlled choices) an execution.
+    /// Sizes the floor after the cluster's executions of this run: about as many wake-ups of an idle actor (token passes),
+    /// controlled choices and scheduling points an execution.
     /// </summary>
     [GlobalSetup]
     public void Setup()
