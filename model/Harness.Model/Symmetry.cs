@@ -134,20 +134,35 @@ public sealed class Symmetry
         s.Set(_l.Creates[a], (ulong)next);
     }
 
+    // Most fields are an empty set (a free channel slot, an absent file) or already numbered in order; those are read
+    // and left as they are, since canonicalising runs on every transition the checker makes.
     private void Relabel(ref ModelState s, Field f, int setShift, Span<int> map, ref int next)
     {
         var packed = s.Get(f);
         var set = packed >> setShift;
+        if (set == 0)
+        {
+            return;
+        }
+
+        var relabelled = set;
         for (var slot = 0; slot < _l.Slots; slot++)
         {
             var inc = _l.Inc(set, slot);
             if (inc != 0)
             {
-                set = _l.WithInc(set, slot, Label(inc, map, ref next));
+                var label = Label(inc, map, ref next);
+                if (label != inc)
+                {
+                    relabelled = _l.WithInc(relabelled, slot, label);
+                }
             }
         }
 
-        s.Set(f, (set << setShift) | (packed & ((1UL << setShift) - 1)));
+        if (relabelled != set)
+        {
+            s.Set(f, (relabelled << setShift) | (packed & ((1UL << setShift) - 1)));
+        }
     }
 
     private static void RelabelOne(ref ModelState s, Field f, Span<int> map, ref int next)
@@ -155,7 +170,11 @@ public sealed class Symmetry
         var inc = (int)s.Get(f);
         if (inc != 0)
         {
-            s.Set(f, (ulong)Label(inc, map, ref next));
+            var label = Label(inc, map, ref next);
+            if (label != inc)
+            {
+                s.Set(f, (ulong)label);
+            }
         }
     }
 
