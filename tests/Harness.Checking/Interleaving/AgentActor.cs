@@ -223,12 +223,16 @@ public sealed class AgentActor : ClusterActor
                 Cluster.Refinement?.DeliveryEnded();
             }
 
-            Narrate(reply switch
+            if (Cluster.Narrating)
             {
-                TaskReply t => $"task {t.Outcome.ToString().ToLowerInvariant()}: saw {(t.SeenIncarnation is null ? "no data" : $"data of incarnation {t.SeenIncarnation}")}",
-                CheckpointReply c => $"agent: checkpoint {c.Outcome.ToString().ToLowerInvariant()}{(c.Error is null ? string.Empty : ": " + c.Error)}",
-                _ => $"agent replies {reply}",
-            });
+                Narrate(reply switch
+                {
+                    TaskReply t => $"task {t.Outcome.ToString().ToLowerInvariant()}: saw {(t.SeenIncarnation is null ? "no data" : $"data of incarnation {t.SeenIncarnation}")}",
+                    CheckpointReply c => $"agent: checkpoint {c.Outcome.ToString().ToLowerInvariant()}{(c.Error is null ? string.Empty : ": " + c.Error)}",
+                    _ => $"agent replies {reply}",
+                });
+            }
+
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
                 Observe<FreshVolumeMonitor>(ClusterProperties.FreshVolume, new TaskObserved(task.Role, task.Id, task.Incarnation, taskReply.SeenData));

@@ -158,6 +158,9 @@ public sealed class Cluster
         RegisteredEpoch = -1;
     }
 
+    /// <summary>Whether the actors narrate their steps: into Coyote's log, or into <see cref="InterleavingOptions.Narration"/>.</summary>
+    public bool Narrating => Options.NarrateLog || Options.Narration is not null;
+
     /// <summary>
     /// Whether the convergence monitor was last told the cluster had converged (it starts in its converged state).
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.Coyote.Actors;
 using Microsoft.Coyote.Runtime;
 using CoyoteMonitor = Microsoft.Coyote.Specifications.Monitor;
@@ -160,8 +161,47 @@ public abstract class ClusterActor : Actor
     /// </summary>
     protected void Narrate(string text)
     {
-        Logger.WriteLine($"{StepMarker}{text}");
-        Cluster.Options.Narration?.Add(text);
+        if (Cluster.Narrating)
+        {
+            Logger.WriteLine($"{StepMarker}{text}");
+            Cluster.Options.Narration?.Add(text);
+        }
+    }
+
+    /// <summary>
+    /// Narrates a step written as an interpolated string, formatted only when the execution is narrated: the lines of an
+    /// exploration's executions (a message or a resource set written out at most steps) would be read only for a bug.
+    /// </summary>
+    protected void Narrate([InterpolatedStringHandlerArgument("")] ref NarrationText text)
+    {
+        if (Cluster.Narrating)
+        {
+            Narrate(text.ToStringAndClear());
+        }
+    }
+
+    /// <summary>A narration line, built only when <see cref="Interleaving.Cluster.Narrating"/>.</summary>
+    [InterpolatedStringHandler]
+    protected ref struct NarrationText
+    {
+        private DefaultInterpolatedStringHandler text;
+
+        /// <summary>Starts a line for <paramref name="actor"/>; <paramref name="narrating"/> false skips its parts.</summary>
+        public NarrationText(int literalLength, int formattedCount, ClusterActor actor, out bool narrating)
+        {
+            ArgumentNullException.ThrowIfNull(actor);
+            narrating = actor.Cluster.Narrating;
+            text = narrating ? new DefaultInterpolatedStringHandler(literalLength, formattedCount) : default;
+        }
+
+        /// <summary>Appends literal text.</summary>
+        public void AppendLiteral(string value) => text.AppendLiteral(value);
+
+        /// <summary>Appends a value.</summary>
+        public void AppendFormatted<T>(T value) => text.AppendFormatted(value);
+
+        /// <summary>The line.</summary>
+        public string ToStringAndClear() => text.ToStringAndClear();
     }
 
     /// <summary>The prefix of a readable step in Coyote's log.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Microsoft.Coyote;
 using Microsoft.Coyote.Actors;
 using Microsoft.Coyote.SystematicTesting;
@@ -108,12 +109,14 @@ public static class InterleavingExplorer
         }
 
         var clock = Stopwatch.StartNew();
+        // Executions are narrated only when the caller collects the narration; a bug's report gets its steps from a replay.
+        var explored = options.Narration is null ? options with { NarrateLog = false } : options;
         var count = settings.Time is null ? Math.Min(settings.Parallel, Math.Max(1, settings.Iterations)) : settings.Parallel;
         var lanes = new Lane[count];
         for (var k = 0; k < count; k++)
         {
             var share = settings.Time is null ? (settings.Iterations / count) + (k < settings.Iterations % count ? 1 : 0) : 0;
-            lanes[k] = new Lane(options, settings, SpreadSeed(settings.Seed, k), share);
+            lanes[k] = new Lane(explored, settings, SpreadSeed(settings.Seed, k), share);
         }
 
         // Cancellation stops the engines where they are: Run returns with the executions so far.
@@ -144,8 +147,14 @@ public static class InterleavingExplorer
                 return new InterleavingResult(false, null, null, iterations, clock.Elapsed, null, [], steps);
             }
 
+            var trace = winner.BugEngine!.ReproducibleTrace;
             var (files, error) = EmitReports(winner.BugEngine!, outputDirectory, name);
-            return new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, winner.BugEngine!.ReproducibleTrace, files, steps, error);
+            if (!explored.NarrateLog && error is null && files.Find(f => f.EndsWith(".txt", StringComparison.Ordinal)) is { } readable)
+            {
+                error = AddSteps(options, trace, readable);
+            }
+
+            return new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, trace, files, steps, error);
         }
         finally
         {
@@ -263,6 +272,34 @@ public static class InterleavingExplorer
         new(true, bug, ClusterProperties.PropertyOf(bug), iterations, elapsed, engine.ReproducibleTrace, reports.Files, StepsOf(engine.TestReport), reports.Error);
 
     private static string? FirstBug(TestReport report) => report.NumOfFoundBugs > 0 ? report.BugReports.FirstOrDefault() ?? "unknown bug" : null;
+
+    // Heads Coyote's readable report of a bug found by executions that were not narrated with the bug's steps, from a
+    // narrated replay of its trace. Returns why the report could not be completed, or null.
+    private static string? AddSteps(InterleavingOptions options, string trace, string readable)
+    {
+        var steps = new List<string>();
+        var replayed = Replay(options with { Narration = steps }, trace);
+        if (!replayed.BugFound)
+        {
+            return $"the replay of the trace did not reach the bug, so {readable} has no readable steps";
+        }
+
+        try
+        {
+            var text = new StringBuilder("The bug's steps, from a narrated replay of its trace:\n");
+            foreach (var step in steps)
+            {
+                text.Append(ClusterActor.StepMarker).Append(step).Append('\n');
+            }
+
+            File.WriteAllText(readable, text.Append('\n').Append(File.ReadAllText(readable)).ToString());
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
 
     // Coyote's reports of the bug an engine found (.txt, .trace, .trace.dgml), when there is a directory for them. A failure
     // to write them is returned, not thrown: the bug was found and must still be reported.

@@ -88,6 +88,13 @@ public sealed record InterleavingOptions
     public IList<string>? Narration { get; init; }
 
     /// <summary>
+    /// Whether the actors narrate their steps into Coyote's log, which Coyote keeps for the report of a bug. An exploration
+    /// turns it off unless <see cref="Narration"/> is collected: an execution's narration is read only when it has a bug,
+    /// and the report of that bug is completed from a narrated replay of its trace.
+    /// </summary>
+    public bool NarrateLog { get; init; } = true;
+
+    /// <summary>
     /// Where the actors record, after every handler, why the cluster has not converged (null once it has). Set with
     /// <see cref="Narration"/> when replaying one schedule, so a convergence bug can say what never converged.
     /// </summary>

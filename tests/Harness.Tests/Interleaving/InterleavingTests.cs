@@ -184,6 +184,23 @@ public sealed class InterleavingTests : IDisposable
     }
 
     [Fact]
+    public void Explore_BugFound_ReadableReportHasTheBugsSteps()
+    {
+        // Explorations do not narrate their executions; the readable report gets the bug's steps from a replay.
+        var options = Window with { Design = AgentDesign.PartialExit };
+        var found = InterleavingExplorer.Explore(options, WindowBudget, outputDirectory, "steps");
+        var readable = File.ReadAllText(Assert.Single(found.ReportFiles, f => f.EndsWith(".txt", StringComparison.Ordinal)));
+        var steps = new List<string>();
+        InterleavingExplorer.Replay(options with { Narration = steps }, found.Trace!);
+
+        Assert.Null(found.ReportError);
+        Assert.NotEmpty(steps);
+        var stepLines = readable.Split('\n').Where(l => l.StartsWith(ClusterActor.StepMarker, StringComparison.Ordinal)).ToList();
+        Assert.Equal(steps.Select(s => ClusterActor.StepMarker + s), stepLines);
+        Assert.Contains(found.BugText!, readable, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Explore_TwoEnginesSideBySide_ReportTheFirstEnginesBugWhateverTheTiming()
     {
         var options = Window with { Design = AgentDesign.KeepGoing };
