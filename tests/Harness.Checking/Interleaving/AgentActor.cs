@@ -177,7 +177,7 @@ public sealed class AgentActor : ClusterActor
     private void HandlePump(Event e)
     {
         var agent = Cluster.Agent;
-        if (agent is null || Cluster.RegisteredEpoch != Cluster.Epoch || Cluster.Transport.InFlight(Cluster.AgentId).Count == 0)
+        if (agent is null || Cluster.RegisteredEpoch != Cluster.Epoch || Cluster.Transport.InFlightCount(Cluster.AgentId) == 0)
         {
             return;
         }

@@ -170,7 +170,7 @@ public sealed class Cluster
     public Func<string>? ConvergenceGap() => ClusterProperties.ConvergenceGap(new ConvergenceObservation(
         Agent is not null,
         Master.IsConnected(AgentId) && RegisteredEpoch == Epoch && Transport.IsAlive(AgentId),
-        Transport.InFlight(AgentId).Count,
+        Transport.InFlightCount(AgentId),
         Master.View(AgentId),
         Agent?.Resources,
         Disk,
