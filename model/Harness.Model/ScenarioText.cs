@@ -16,14 +16,7 @@ public static class ScenarioText
         if (action.Kind is ActionKind.Deliver or ActionKind.Restart && action.Fault != Fault.None)
         {
             Span<IoStep> steps = stackalloc IoStep[Semantics.MaxSteps];
-            var n = action.Kind == ActionKind.Deliver
-                ? semantics.PlanDelivery(in before, a, steps)
-                : semantics.PlanRecovery(in before, a, steps);
-            if (action.Step >= n)
-            {
-                throw new ArgumentException("the fault's step is beyond the planned I/O", nameof(action));
-            }
-
+            PlannedSteps(semantics, before, action, steps);
             var step = steps[action.Step];
             var spec = step.Kind is StepKind.Mkdir or StepKind.Rmdir
                 ? new StepSpec(step.Kind, names.Role(semantics.Layout.RoleOf(step.Slot)), names.Id(step.Slot))
@@ -58,5 +51,31 @@ public static class ScenarioText
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         });
         return lines;
+    }
+
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when <paramref name="action"/> arms a fault at an I/O step beyond the I/O
+    /// the model plans for it in <paramref name="before"/>, which <see cref="Lines"/> could not write as a scenario line.
+    /// </summary>
+    public static void CheckStep(Semantics semantics, in ModelState before, in ModelAction action)
+    {
+        ArgumentNullException.ThrowIfNull(semantics);
+        if (action.Kind is ActionKind.Deliver or ActionKind.Restart && action.Fault != Fault.None)
+        {
+            Span<IoStep> steps = stackalloc IoStep[Semantics.MaxSteps];
+            PlannedSteps(semantics, before, action, steps);
+        }
+    }
+
+    // The I/O the model plans for a delivery or a recovery, checked to hold the fault's step.
+    private static void PlannedSteps(Semantics semantics, in ModelState before, in ModelAction action, Span<IoStep> steps)
+    {
+        var n = action.Kind == ActionKind.Deliver
+            ? semantics.PlanDelivery(in before, action.Agent, steps)
+            : semantics.PlanRecovery(in before, action.Agent, steps);
+        if (action.Step >= n)
+        {
+            throw new ArgumentException("the fault's step is beyond the planned I/O", nameof(action));
+        }
     }
 }

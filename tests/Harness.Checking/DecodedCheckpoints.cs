@@ -20,11 +20,11 @@ internal static class DecodedCheckpoints
     /// <summary>Decodes <paramref name="content"/>; false when the codec refuses it.</summary>
     public static bool TryDecode(byte[] content, string path, [NotNullWhen(true)] out ResourceSet? set)
     {
-        set = Remembered.Get(content, bytes =>
+        set = Remembered.Get(content, path, static (bytes, name) =>
         {
             try
             {
-                return CheckpointCodec.Decode(bytes, path);
+                return CheckpointCodec.Decode(bytes, name);
             }
             catch (CorruptCheckpointException)
             {

@@ -15,14 +15,21 @@ internal sealed class RememberedContents<T>
     private readonly ConcurrentDictionary<byte[], T> remembered = new(ByteContent.Instance);
 
     /// <summary>What <paramref name="content"/> read as before, or <paramref name="read"/>'s result on it, remembered.</summary>
-    public T Get(byte[] content, Func<byte[], T> read)
+    public T Get(byte[] content, Func<byte[], T> read) => Get(content, read, static (bytes, reader) => reader(bytes));
+
+    /// <summary>
+    /// As <see cref="Get(byte[], Func{byte[], T})"/>, with what the reading needs passed along instead of captured, so
+    /// that a content read before costs no allocation.
+    /// </summary>
+    public T Get<TState>(byte[] content, TState state, Func<byte[], TState, T> read)
     {
+        ArgumentNullException.ThrowIfNull(read);
         if (remembered.TryGetValue(content, out var known))
         {
             return known;
         }
 
-        var value = read(content);
+        var value = read(content, state);
         if (remembered.Count >= MaxRemembered)
         {
             remembered.Clear();

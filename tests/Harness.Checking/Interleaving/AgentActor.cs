@@ -324,7 +324,11 @@ public sealed class AgentActor : ClusterActor
         Cluster.Agent = null;
         var powerLoss = powerLossAtCrash;
         Cluster.Refinement?.Died(exited, powerLoss, powerLossMode);
-        Narrate(powerLoss ? $"agent dies with a power loss ({powerLossMode})" : "agent dies (crash or exit): memory and inbox lost");
+        if (Cluster.Narrating)
+        {
+            Narrate(powerLoss ? $"agent dies with a power loss ({powerLossMode})" : "agent dies (crash or exit): memory and inbox lost");
+        }
+
         powerLossAtCrash = false;
         if (powerLoss)
         {

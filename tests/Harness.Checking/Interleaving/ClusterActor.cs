@@ -161,11 +161,12 @@ public abstract class ClusterActor : Actor
     /// </summary>
     protected void Narrate(string text)
     {
-        if (Cluster.Narrating)
+        if (Cluster.Options.NarrateLog)
         {
             Logger.WriteLine($"{StepMarker}{text}");
-            Cluster.Options.Narration?.Add(text);
         }
+
+        Cluster.Options.Narration?.Add(text);
     }
 
     /// <summary>

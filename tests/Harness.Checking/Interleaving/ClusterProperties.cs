@@ -196,12 +196,12 @@ public static class ClusterProperties
 
         if (state.InFlight > 0)
         {
-            return () => string.Create(CultureInfo.InvariantCulture, $"{Convergence}: {state.InFlight} message(s) in flight");
+            return InFlightGap(state.InFlight);
         }
 
         if (!state.MasterView.SameAs(state.AgentMemory, state.Identity))
         {
-            return () => $"{Convergence}: master view {state.MasterView} differs from the agent's {state.AgentMemory}";
+            return ViewsGap(state.MasterView, state.AgentMemory);
         }
 
         var disk = ObserveDisk(state.Disk);
@@ -212,7 +212,7 @@ public static class ClusterProperties
 
         if (!committed.SameAs(state.MasterView, state.Identity))
         {
-            return () => $"{Convergence}: committed checkpoint {committed} differs from the master view {state.MasterView}";
+            return CommittedGap(committed, state.MasterView);
         }
 
         if (disk.TargetExists)
@@ -222,8 +222,21 @@ public static class ClusterProperties
 
         return VolumePaths(state.MasterView).SequenceEqual(disk.VolumeDirectories, StringComparer.Ordinal)
             ? null
-            : () => $"{Convergence}: volume directories [{string.Join(", ", disk.VolumeDirectories)}] differ from the master's volumes";
+            : DirectoriesGap(disk.VolumeDirectories);
     }
+
+    // The sentences of ConvergenceGap, each made by its own closure so that a call that finds nothing allocates none.
+    private static Func<string> InFlightGap(int inFlight) =>
+        () => string.Create(CultureInfo.InvariantCulture, $"{Convergence}: {inFlight} message(s) in flight");
+
+    private static Func<string> ViewsGap(ResourceSet master, ResourceSet agent) =>
+        () => $"{Convergence}: master view {master} differs from the agent's {agent}";
+
+    private static Func<string> CommittedGap(ResourceSet committed, ResourceSet master) =>
+        () => $"{Convergence}: committed checkpoint {committed} differs from the master view {master}";
+
+    private static Func<string> DirectoriesGap(IReadOnlyList<string> directories) =>
+        () => $"{Convergence}: volume directories [{string.Join(", ", directories)}] differ from the master's volumes";
 
     /// <summary>Reads the observable checkpoint state of a disk through the file-system port.</summary>
     public static DiskObservation ObserveDisk(IFileSystem disk)

@@ -274,19 +274,31 @@ public static class InterleavingExplorer
     private static string? FirstBug(TestReport report) => report.NumOfFoundBugs > 0 ? report.BugReports.FirstOrDefault() ?? "unknown bug" : null;
 
     // Heads Coyote's readable report of a bug found by executions that were not narrated with the bug's steps, from a
-    // narrated replay of its trace. Returns why the report could not be completed, or null.
+    // narrated replay of its trace that adds to no statistics of the caller's. A replay that fails leaves a line saying
+    // so instead: the bug and its trace stand either way. Returns why the report could not be written, or null.
     private static string? AddSteps(InterleavingOptions options, string trace, string readable)
     {
         var steps = new List<string>();
-        var replayed = Replay(options with { Narration = steps }, trace);
-        if (!replayed.BugFound)
+        string heading;
+        try
         {
-            return $"the replay of the trace did not reach the bug, so {readable} has no readable steps";
+            var replayed = Replay(options with { Narration = steps, NarrateLog = false, RefinementStatistics = null, ConvergenceProblems = null }, trace);
+            heading = "The bug's steps, from a narrated replay of its trace:";
+            if (!replayed.BugFound)
+            {
+                heading = "The bug's steps are not shown: a replay of its trace did not reach the bug.";
+                steps.Clear();
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            heading = $"The bug's steps are not shown: its trace could not be replayed ({e.Message}).";
+            steps.Clear();
         }
 
         try
         {
-            var text = new StringBuilder("The bug's steps, from a narrated replay of its trace:\n");
+            var text = new StringBuilder(heading).Append('\n');
             foreach (var step in steps)
             {
                 text.Append(ClusterActor.StepMarker).Append(step).Append('\n');

@@ -88,9 +88,10 @@ public sealed record InterleavingOptions
     public IList<string>? Narration { get; init; }
 
     /// <summary>
-    /// Whether the actors narrate their steps into Coyote's log, which Coyote keeps for the report of a bug. An exploration
-    /// turns it off unless <see cref="Narration"/> is collected: an execution's narration is read only when it has a bug,
-    /// and the report of that bug is completed from a narrated replay of its trace.
+    /// Whether the actors narrate their steps into Coyote's log, which Coyote keeps for the report of a bug (narration
+    /// into <see cref="Narration"/> does not depend on it). An exploration turns it off unless <see cref="Narration"/> is
+    /// collected: an execution's narration is read only when it has a bug, and the report of that bug then starts with
+    /// the steps of a narrated replay of its trace.
     /// </summary>
     public bool NarrateLog { get; init; } = true;
 

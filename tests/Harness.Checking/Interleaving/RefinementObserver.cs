@@ -880,14 +880,26 @@ public sealed class RefinementObserver
 
     private static string LinesOf(List<Entry> entries) => string.Join("; ", entries.SelectMany(e => e.Lines));
 
-    /// <summary>A model step taken: the state before it and the action. Its scenario lines are made when first read.</summary>
-    private sealed class Entry(Semantics semantics, ModelState before, ModelAction action)
+    /// <summary>
+    /// A model step taken: the state before it and the action. Its scenario lines are made when first read; a fault at a
+    /// step the model does not plan, which no line can say, is refused at once, as when the lines were made at once.
+    /// </summary>
+    private sealed class Entry
     {
+        private readonly Semantics semantics;
         private ScenarioCommand[]? lines;
 
-        public ModelState Before { get; } = before;
+        public Entry(Semantics semantics, ModelState before, ModelAction action)
+        {
+            ScenarioText.CheckStep(semantics, before, action);
+            this.semantics = semantics;
+            Before = before;
+            Action = action;
+        }
 
-        public ModelAction Action { get; } = action;
+        public ModelState Before { get; }
+
+        public ModelAction Action { get; }
 
         public ScenarioCommand[] Lines => lines ??= [.. ScenarioText.Lines(semantics, Before, Action)];
     }

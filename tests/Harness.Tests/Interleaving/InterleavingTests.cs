@@ -201,6 +201,19 @@ public sealed class InterleavingTests : IDisposable
     }
 
     [Fact]
+    public void Explore_BugFound_TheReportsReplayAddsToNoStatistics()
+    {
+        // The replay that gives the report its steps is not an execution of the exploration.
+        var statistics = new RefinementStatistics();
+        var options = Window with { Design = AgentDesign.PartialExit, RefinementStatistics = statistics };
+
+        var found = InterleavingExplorer.Explore(options, WindowBudget, outputDirectory, "statistics");
+
+        Assert.True(found.BugFound);
+        Assert.Equal(found.Iterations, statistics.Executions);
+    }
+
+    [Fact]
     public void Explore_TwoEnginesSideBySide_ReportTheFirstEnginesBugWhateverTheTiming()
     {
         var options = Window with { Design = AgentDesign.KeepGoing };
