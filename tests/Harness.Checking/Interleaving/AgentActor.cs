@@ -71,6 +71,14 @@ public sealed class AgentActor : ClusterActor
         faults.StepObserver = AfterStep;
     }
 
+    // The narration of what the agent replied to a message.
+    private static string ReplyText(AgentReply reply) => reply switch
+    {
+        TaskReply t => $"task {t.Outcome.ToString().ToLowerInvariant()}: saw {(t.SeenIncarnation is null ? "no data" : $"data of incarnation {t.SeenIncarnation}")}",
+        CheckpointReply c => $"agent: checkpoint {c.Outcome.ToString().ToLowerInvariant()}{(c.Error is null ? string.Empty : ": " + c.Error)}",
+        _ => $"agent replies {reply}",
+    };
+
     // How the narration names each file-system operation.
     private static readonly Dictionary<FsOp, string> OpNames = Enum.GetValues<FsOp>().ToDictionary(op => op, op => op.ToString().ToLowerInvariant());
 
@@ -223,15 +231,7 @@ public sealed class AgentActor : ClusterActor
                 Cluster.Refinement?.DeliveryEnded();
             }
 
-            if (Cluster.Narrating)
-            {
-                Narrate(reply switch
-                {
-                    TaskReply t => $"task {t.Outcome.ToString().ToLowerInvariant()}: saw {(t.SeenIncarnation is null ? "no data" : $"data of incarnation {t.SeenIncarnation}")}",
-                    CheckpointReply c => $"agent: checkpoint {c.Outcome.ToString().ToLowerInvariant()}{(c.Error is null ? string.Empty : ": " + c.Error)}",
-                    _ => $"agent replies {reply}",
-                });
-            }
+            Narrate($"{ReplyText(reply)}");
 
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
@@ -324,10 +324,7 @@ public sealed class AgentActor : ClusterActor
         Cluster.Agent = null;
         var powerLoss = powerLossAtCrash;
         Cluster.Refinement?.Died(exited, powerLoss, powerLossMode);
-        if (Cluster.Narrating)
-        {
-            Narrate(powerLoss ? $"agent dies with a power loss ({powerLossMode})" : "agent dies (crash or exit): memory and inbox lost");
-        }
+        Narrate($"agent dies {(powerLoss ? $"with a power loss ({powerLossMode})" : "(crash or exit): memory and inbox lost")}");
 
         powerLossAtCrash = false;
         if (powerLoss)

@@ -75,12 +75,7 @@ public sealed class MasterActor : ClusterActor
             Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new ViewAdopted(ImplCluster.VolumeDirectories(Cluster.Disk), oldView, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
         }
 
-        if (Cluster.Narrating)
-        {
-            Narrate(adopting
-                ? $"the new master registers the agent ({registration.Reported}), adopts it as its view and sends {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}"
-                : $"master registers the agent ({registration.Reported}) and sends its view {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
-        }
+        Narrate($"{(adopting ? "the new master" : "master")} registers the agent ({registration.Reported}){(adopting ? ", adopts it as its view and sends" : " and sends its view")} {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
 
         SendEvent(Cluster.AgentActor, new AgentRegistered(registration.Epoch));
         SendEvent(Cluster.AgentActor, new Pump());
