@@ -15,6 +15,20 @@ public class SemanticsTests
         """;
 
     [Fact]
+    public void ScenarioTextCheckStep_FaultBeyondThePlannedIo_IsRefused()
+    {
+        // A reserve delivered to a fresh agent plans its checkpoint write; a fault there can be said, one far past it not.
+        var sem = new Semantics(Design.Target, new Layout(new Bounds()));
+        var s = sem.Initial();
+        sem.Apply(ref s, new ModelAction(ActionKind.Reserve));
+        Span<IoStep> steps = stackalloc IoStep[Semantics.MaxSteps];
+        var planned = sem.PlanDelivery(in s, 0, steps);
+
+        ScenarioText.CheckStep(sem, s, new ModelAction(ActionKind.Deliver, Fault: Fault.Crash, Step: planned - 1));
+        Assert.Throws<ArgumentException>(() => ScenarioText.CheckStep(sem, s, new ModelAction(ActionKind.Deliver, Fault: Fault.Crash, Step: planned)));
+    }
+
+    [Fact]
     public void Reserve_BeyondCapacity_IsRejected()
     {
         var (_, steps) = Run(Design.Target, "reserve r1 size=8\nreserve r1 size=1");
