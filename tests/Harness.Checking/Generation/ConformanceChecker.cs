@@ -110,16 +110,16 @@ public static class ConformanceChecker
     /// The generated scenarios of a search, drawn in chunks so that a cancellation stops the drawing too (a sample of
     /// 200,000 scenarios takes seconds). The first chunk is drawn from the root seed, so every search of up to
     /// <see cref="GenerationChunk"/> sequences draws exactly what one sample of that seed gives; later chunks draw from
-    /// seeds spread from it.
+    /// unrelated seeds derived from it (<see cref="ScenarioGenerator.SampleSeed"/>).
     /// </summary>
     public static IReadOnlyList<GeneratedScenario> Generate(ConformOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var generation = GenerationOf(options);
         var scenarios = new List<GeneratedScenario>(Math.Min(options.Sequences, GenerationChunk));
-        for (var chunk = 0UL; scenarios.Count < options.Sequences && !options.Cancellation.IsCancellationRequested; chunk++)
+        for (var chunk = 0; scenarios.Count < options.Sequences && !options.Cancellation.IsCancellationRequested; chunk++)
         {
-            var seed = unchecked(options.Seed + (chunk * 0x9E3779B97F4A7C15UL));
+            var seed = ScenarioGenerator.SampleSeed(options.Seed, chunk);
             var count = Math.Min(GenerationChunk, options.Sequences - scenarios.Count);
             scenarios.AddRange(ScenarioGenerator.Sample(options.Design, generation, seed, count));
         }
