@@ -110,7 +110,7 @@ public static class ConformanceChecker
     /// The generated scenarios of a search, drawn in chunks so that a cancellation stops the drawing too (a sample of
     /// 200,000 scenarios takes seconds). The first chunk is drawn from the root seed, so every search of up to
     /// <see cref="GenerationChunk"/> sequences draws exactly what one sample of that seed gives; later chunks draw from
-    /// unrelated seeds derived from it (<see cref="ScenarioGenerator.SampleSeed"/>).
+    /// unrelated seeds derived from it (<see cref="Seeds.Derive(ulong, int)"/>).
     /// </summary>
     public static IReadOnlyList<GeneratedScenario> Generate(ConformOptions options)
     {
@@ -119,7 +119,7 @@ public static class ConformanceChecker
         var scenarios = new List<GeneratedScenario>(Math.Min(options.Sequences, GenerationChunk));
         for (var chunk = 0; scenarios.Count < options.Sequences && !options.Cancellation.IsCancellationRequested; chunk++)
         {
-            var seed = ScenarioGenerator.SampleSeed(options.Seed, chunk);
+            var seed = Seeds.Derive(options.Seed, chunk);
             var count = Math.Min(GenerationChunk, options.Sequences - scenarios.Count);
             scenarios.AddRange(ScenarioGenerator.Sample(options.Design, generation, seed, count));
         }

@@ -84,29 +84,6 @@ public static partial class ScenarioGenerator
             .Where(c => ScenarioShrinker.IsValidOnModel(design, c))
             .Select(c => g with { Actions = [], Scenario = c }));
 
-    /// <summary>
-    /// The seed of the <paramref name="index"/>-th of several samples drawn from one root seed: the root itself, then
-    /// SplitMix64's outputs for the root. FsCheck's random numbers are SplitMix64 too, whose state moves by a fixed gamma
-    /// at every step, so seeds a multiple of that gamma apart start one stream at different steps and draw mostly the
-    /// same scenarios; an output of the mixing function starts an unrelated stream.
-    /// </summary>
-    public static ulong SampleSeed(ulong root, int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        if (index == 0)
-        {
-            return root;
-        }
-
-        unchecked
-        {
-            var z = root + ((ulong)index * 0x9E3779B97F4A7C15UL);
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
-
     /// <summary><paramref name="count"/> scenarios drawn from <paramref name="seed"/>: the same seed gives the same scenarios.</summary>
     public static IReadOnlyList<GeneratedScenario> Sample(Design design, GenerationOptions options, ulong seed, int count) =>
         count <= 0 ? [] : For(design, options).Sample(count, new Rnd(seed), options?.MaxLength ?? 30);

@@ -172,6 +172,17 @@ public static class InterleavingExplorer
     /// </summary>
     public static uint SpreadSeed(uint seed, int index) => unchecked(seed + ((uint)index * 0x9E3779B9u));
 
+    /// <summary>Executions in one round of the portfolio: the four strategies take turns by rounds.</summary>
+    public const int PortfolioRoundExecutions = 25;
+
+    /// <summary>
+    /// The seed of round <paramref name="round"/> of a portfolio engine seeded with <paramref name="seed"/>: the engine's
+    /// seed, then seeds derived by mixing (<see cref="Seeds.Derive(uint, int)"/>). Round r once used seed + r, so the
+    /// round four later, with the same strategy, repeated all but four of its 25 executions; and rounds spread like the
+    /// engines' seeds would meet another engine's or another root seed's rounds.
+    /// </summary>
+    public static uint RoundSeed(uint seed, int round) => Seeds.Derive(seed, round);
+
     private static void RunSideBySide(Lane[] lanes)
     {
         var failures = new Exception?[lanes.Length];
@@ -398,12 +409,12 @@ public static class InterleavingExplorer
 
     /// <summary>
     /// One engine's share of an exploration: a single strategy, or the portfolio's rounds (Coyote 1.7.11 keeps its own
-    /// portfolio mode internal, so rounds of <see cref="RoundIterations"/> take turns among the four strategies here, each
-    /// with its own seed derived from the lane's). It keeps the engine that found a bug, for its trace and reports.
+    /// portfolio mode internal, so rounds of <see cref="PortfolioRoundExecutions"/> take turns among the four strategies
+    /// here, each with its own seed derived from the lane's, <see cref="RoundSeed"/>). It keeps the engine that found a
+    /// bug, for its trace and reports.
     /// </summary>
     private sealed class Lane(InterleavingOptions options, ExplorationSettings settings, uint seed, int iterations) : IDisposable
     {
-        private const int RoundIterations = 25;
 
         private static readonly InterleavingStrategy[] PortfolioStrategies =
             [InterleavingStrategy.Prioritization, InterleavingStrategy.Random, InterleavingStrategy.Pct, InterleavingStrategy.Probabilistic];
@@ -434,11 +445,11 @@ public static class InterleavingExplorer
                         return;
                     }
 
-                    budget = portfolio ? RoundIterations : 0;
+                    budget = portfolio ? PortfolioRoundExecutions : 0;
                 }
                 else
                 {
-                    budget = portfolio ? Math.Min(RoundIterations, iterations - Iterations) : iterations;
+                    budget = portfolio ? Math.Min(PortfolioRoundExecutions, iterations - Iterations) : iterations;
                     if (budget <= 0)
                     {
                         return;
@@ -451,7 +462,7 @@ public static class InterleavingExplorer
             }
 
             var configuration = portfolio
-                    ? Configure(settings, PortfolioStrategies[round % PortfolioStrategies.Length], unchecked(seed + (uint)round), budget, null)
+                    ? Configure(settings, PortfolioStrategies[round % PortfolioStrategies.Length], RoundSeed(seed, round), budget, null)
                     : Configure(settings, settings.Strategy, seed, budget, settings.Time);
                 var engine = CreateEngine(options, configuration, out var counter);
                 lock (gate)

@@ -100,8 +100,8 @@ public static class NightlyLockstep
         return search.Finish(design, files, slice, complete, bound: string.Create(CultureInfo.InvariantCulture, $"--exhaustive-depth {deepest}"));
     }
 
-    /// <summary>The seed of batch <paramref name="batch"/>: the root seed for the first, unrelated streams after it (<see cref="ScenarioGenerator.SampleSeed"/>).</summary>
-    public static ulong BatchSeed(ulong seed, int batch) => ScenarioGenerator.SampleSeed(seed, batch);
+    /// <summary>The seed of batch <paramref name="batch"/>: the root seed for the first, unrelated streams after it (<see cref="Seeds.Derive(ulong, int)"/>).</summary>
+    public static ulong BatchSeed(ulong seed, int batch) => Seeds.Derive(seed, batch);
 
     /// <summary>Windows and fault points a scenario reaches, as coverage keys.</summary>
     public static IEnumerable<string> Points(Scenario scenario)

@@ -50,7 +50,7 @@ public sealed class SampleSeedTests
     [Fact]
     public void SampleSeed_FirstIndex_IsTheRootSoOneChunkIsOneSampleOfTheSeed()
     {
-        Assert.Equal(ConformOptions.DefaultSeed, ScenarioGenerator.SampleSeed(ConformOptions.DefaultSeed, 0));
+        Assert.Equal(ConformOptions.DefaultSeed, Seeds.Derive(ConformOptions.DefaultSeed, 0));
         Assert.Equal(
             ScenarioGenerator.Sample(Design.Target, new GenerationOptions(), 7, 50).Select(g => g.Scenario.Format()),
             ConformanceChecker.Generate(new ConformOptions { Design = Design.Target, Sequences = 50, Seed = 7 }).Select(g => g.Scenario.Format()));

@@ -247,4 +247,23 @@ public sealed class InterleavingTests : IDisposable
         // Coyote uses seed + n for the n-th execution, so spread seeds stay far apart.
         Assert.All(seeds.Zip(seeds.Skip(1)), pair => Assert.True(pair.Second - pair.First > 1_000_000, $"{pair.First} and {pair.Second}"));
     }
+
+    [Fact]
+    public void RoundSeed_PortfolioRounds_NeverRepeatAnotherRoundsExecutions()
+    {
+        // Coyote reseeds with seed + n for its n-th execution, so a round covers the seeds [s, s + 25). Rounds of 20 spread
+        // root seeds (the time-to-first-bug table's 1,000 executions each) and of four parallel engines (400 rounds in all)
+        // must cover disjoint seeds; with seed + round the round four later, same strategy, repeated 21 of 25 executions.
+        var rounds = Enumerable.Range(0, 20)
+            .SelectMany(i => Enumerable.Range(0, 40).Select(r => InterleavingExplorer.RoundSeed(InterleavingExplorer.SpreadSeed(0, i), r)))
+            .Concat(Enumerable.Range(0, 4)
+                .SelectMany(k => Enumerable.Range(0, 100).Select(r => InterleavingExplorer.RoundSeed(InterleavingExplorer.SpreadSeed(20240611, k), r))))
+            .Select(s => (long)s)
+            .Order()
+            .ToArray();
+
+        Assert.Equal(0u, InterleavingExplorer.RoundSeed(0, 0));
+        Assert.All(rounds.Zip(rounds.Skip(1)), pair =>
+            Assert.True(pair.Second - pair.First >= InterleavingExplorer.PortfolioRoundExecutions, $"rounds from {pair.First} and {pair.Second} overlap"));
+    }
 }
