@@ -32,7 +32,7 @@ public sealed class CancellationTests(ITestOutputHelper output) : IDisposable
     public void Conform_Sigterm_PrintsTheReportWritesAnIncompleteResultAndExits130()
     {
         var (code, stdout) = RunAndSignal("TERM", "conform --design target-incarnation",
-            "conform", "--design", "target-incarnation", "--sequences", "2000", "--max-length", "10");
+            "conform", "--design", "target-incarnation", "--sequences", "1000000", "--max-length", "10");
 
         Assert.Equal(130, code);
         Assert.Contains("interrupted: the search stopped", stdout, StringComparison.Ordinal);
