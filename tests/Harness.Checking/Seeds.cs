@@ -37,8 +37,9 @@ public static class Seeds
 
     /// <summary>
     /// The <paramref name="index"/>-th 32-bit Coyote seed derived from <paramref name="root"/>: the root itself, then the
-    /// high half of <see cref="Derive(ulong, int)"/>. Two derived seeds fall within a run of executions of each other with
-    /// odds of about that run's length in 2^31.
+    /// high half of <see cref="Derive(ulong, int)"/>. Coyote seeds <see cref="Random"/> with the seed as an int, whose sign
+    /// .NET drops, so two derived seeds fall within a run of executions of each other with odds of about that run's length
+    /// in 2^30.
     /// </summary>
     public static uint Derive(uint root, int index) => index == 0 ? root : (uint)(Derive((ulong)root, index) >> 32);
 }

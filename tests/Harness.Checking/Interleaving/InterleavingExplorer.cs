@@ -415,7 +415,6 @@ public static class InterleavingExplorer
     /// </summary>
     private sealed class Lane(InterleavingOptions options, ExplorationSettings settings, uint seed, int iterations) : IDisposable
     {
-
         private static readonly InterleavingStrategy[] PortfolioStrategies =
             [InterleavingStrategy.Prioritization, InterleavingStrategy.Random, InterleavingStrategy.Pct, InterleavingStrategy.Probabilistic];
 

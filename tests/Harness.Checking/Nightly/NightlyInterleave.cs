@@ -9,13 +9,19 @@ namespace Harness.Checking.Nightly;
 /// Coyote's part of a nightly run on one design: batches of <see cref="NightlyWork.InterleaveBatchSize"/> executions, the
 /// strategies taking turns batch by batch. Batch b of a strategy explores from seed <see cref="InterleavingExplorer.SpreadSeed"/>
 /// (root, b) and belongs to the shard that owns b. Coyote stops at a batch's first bug, so the batch goes on with that
-/// property's monitor removed until its executions are spent: every batch finds what it finds on its own, whichever
-/// machine runs it.
+/// property's monitor removed, in rounds seeded by <see cref="InterleavingExplorer.RoundSeed"/>, until its executions are
+/// spent: every batch finds what it finds on its own, whichever machine runs it.
 /// </summary>
 public static class NightlyInterleave
 {
     /// <summary>Executions per second assumed before the first round has measured the rate (the first engine also compiles).</summary>
     private const double FirstRate = 5;
+
+    /// <summary>
+    /// The seed of round <paramref name="round"/> of batch <paramref name="batch"/>: the batch's spread seed, then seeds
+    /// mixed from it. Spreading the rounds too gave round r of batch b the seed of batch b + r's first round.
+    /// </summary>
+    public static uint RoundSeed(uint root, int batch, int round) => InterleavingExplorer.RoundSeed(InterleavingExplorer.SpreadSeed(root, batch), round);
 
     /// <summary>Runs the batches on <paramref name="design"/>.</summary>
     public static HarnessResult Run(Design design, NightlyOptions options, Slice slice, ReportFiles files, NightlyProgress progress)
@@ -50,7 +56,6 @@ public static class NightlyInterleave
                     break;
                 }
 
-                var seed = InterleavingExplorer.SpreadSeed(root, b);
                 // Batches alternate: the even ones (the first included, which is all a short budget reaches) let every
                 // fault come in every execution, which finds the power-loss and crash violations within a few executions;
                 // the odd ones focus each execution on one fault window, which reaches the windows that need a late
@@ -64,7 +69,7 @@ public static class NightlyInterleave
                 while (left > 0 && properties.Count > 0)
                 {
                     var restricted = system with { Properties = properties.ToHashSet(StringComparer.Ordinal) };
-                    var roundSeed = InterleavingExplorer.SpreadSeed(seed, round++);
+                    var roundSeed = RoundSeed(root, b, round++);
 
                     // With a budget, a round runs as many executions as the rate measured so far fits in this strategy's
                     // share of what is left, so that every strategy gets its turn however slow the machine is.

@@ -22,7 +22,7 @@ public sealed partial class ClusterActorTests
             new InterleavingOptions { Design = AgentDesign.PartialExit, Faults = FaultKinds.Rmdir | FaultKinds.LateNotice, FaultBudget = 1, RareInputOdds = 0 },
             new ExplorationSettings { Seed = 0, Iterations = 20 }
         },
-        // Failovers under the portfolio's four strategies in turn.
+        // Failovers under the portfolio (its first round: 12 executions of prioritization).
         {
             "failover, portfolio",
             new InterleavingOptions { Design = AgentDesign.KeepGoing, Faults = FaultKinds.Failover | FaultKinds.Crash },

@@ -251,19 +251,44 @@ public sealed class InterleavingTests : IDisposable
     [Fact]
     public void RoundSeed_PortfolioRounds_NeverRepeatAnotherRoundsExecutions()
     {
-        // Coyote reseeds with seed + n for its n-th execution, so a round covers the seeds [s, s + 25). Rounds of 20 spread
-        // root seeds (the time-to-first-bug table's 1,000 executions each) and of four parallel engines (400 rounds in all)
-        // must cover disjoint seeds; with seed + round the round four later, same strategy, repeated 21 of 25 executions.
+        // Coyote seeds its n-th execution with seed + n, as an int whose sign .NET's Random drops. Rounds of 20 spread root
+        // seeds (the "Reach per fault window" runs: 1,000 executions, 40 rounds each) and of four parallel engines (100
+        // rounds each) must seed disjoint executions; with seed + round the round four later, under the same strategy,
+        // repeated 21 of 25 executions.
         var rounds = Enumerable.Range(0, 20)
             .SelectMany(i => Enumerable.Range(0, 40).Select(r => InterleavingExplorer.RoundSeed(InterleavingExplorer.SpreadSeed(0, i), r)))
             .Concat(Enumerable.Range(0, 4)
                 .SelectMany(k => Enumerable.Range(0, 100).Select(r => InterleavingExplorer.RoundSeed(InterleavingExplorer.SpreadSeed(20240611, k), r))))
-            .Select(s => (long)s)
-            .Order()
-            .ToArray();
+            .ToList();
+        var seeded = new HashSet<long>();
+
+        var repeated = rounds
+            .SelectMany(s => Enumerable.Range(0, InterleavingExplorer.PortfolioRoundExecutions).Select(n => Math.Abs((long)unchecked((int)(s + (uint)n)))))
+            .Count(value => !seeded.Add(value));
 
         Assert.Equal(0u, InterleavingExplorer.RoundSeed(0, 0));
-        Assert.All(rounds.Zip(rounds.Skip(1)), pair =>
-            Assert.True(pair.Second - pair.First >= InterleavingExplorer.PortfolioRoundExecutions, $"rounds from {pair.First} and {pair.Second} overlap"));
+        Assert.Equal(0, repeated);
+    }
+
+    [Fact]
+    public void Explore_Portfolio_IsEachRoundRunAloneWithItsStrategyAndRoundSeed()
+    {
+        // Five rounds: the four strategies in turn, then the first one again, which seed + round made repeat 21 of the
+        // first round's 25 executions.
+        var options = new InterleavingOptions { Design = AgentDesign.TargetIncarnation, Faults = FaultKinds.Rmdir | FaultKinds.LateNotice };
+        InterleavingStrategy[] turns = [InterleavingStrategy.Prioritization, InterleavingStrategy.Random, InterleavingStrategy.Pct, InterleavingStrategy.Probabilistic];
+        const int Rounds = 5;
+        const uint Seed = 11;
+        var each = InterleavingExplorer.PortfolioRoundExecutions;
+
+        var portfolio = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = Seed, Iterations = Rounds * each, Strategy = InterleavingStrategy.Portfolio });
+        var alone = Enumerable.Range(0, Rounds)
+            .Select(r => InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = InterleavingExplorer.RoundSeed(Seed, r), Iterations = each, Strategy = turns[r % turns.Length] }))
+            .ToList();
+
+        Assert.False(portfolio.BugFound, portfolio.BugText);
+        Assert.Equal(Rounds * each, portfolio.Iterations);
+        Assert.All(alone, a => Assert.Equal(each, a.Iterations));
+        Assert.Equal(alone.Sum(a => a.SchedulingSteps), portfolio.SchedulingSteps);
     }
 }

@@ -8,10 +8,10 @@ namespace Harness.Tests.Checking;
 
 /// <summary>
 /// Searches that draw their scenarios in several samples (the nightly job's batches, conform's chunks) draw different
-/// scenarios in each: seeds a fixed step apart once gave FsCheck the same stream a step later, so 200 nightly batches of
-/// 20 held 287 distinct scenarios out of 4,000.
+/// scenarios in each: seeds a fixed step apart once gave FsCheck the same stream a step later (200 nightly batches of 20
+/// held 287 distinct scenarios out of 4,000).
 /// </summary>
-public sealed class SampleSeedTests
+public sealed class SeedsTests
 {
     private static readonly GenerationOptions RealDisk = new() { Disk = DiskKind.Real };
 
@@ -48,9 +48,17 @@ public sealed class SampleSeedTests
     }
 
     [Fact]
-    public void SampleSeed_FirstIndex_IsTheRootSoOneChunkIsOneSampleOfTheSeed()
+    public void Derive_IndexZero_IsTheRoot()
     {
         Assert.Equal(ConformOptions.DefaultSeed, Seeds.Derive(ConformOptions.DefaultSeed, 0));
+        Assert.Equal(7u, Seeds.Derive(7u, 0));
+        Assert.NotEqual(7u, Seeds.Derive(7u, 1));
+    }
+
+    [Fact]
+    public void Generate_OneChunk_IsOneSampleOfTheSeed()
+    {
+        // So "sequence i of seed S" in a report is sequence i of `conform --seed S`, and of a nightly batch seed.
         Assert.Equal(
             ScenarioGenerator.Sample(Design.Target, new GenerationOptions(), 7, 50).Select(g => g.Scenario.Format()),
             ConformanceChecker.Generate(new ConformOptions { Design = Design.Target, Sequences = 50, Seed = 7 }).Select(g => g.Scenario.Format()));
