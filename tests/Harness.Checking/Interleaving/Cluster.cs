@@ -161,11 +161,6 @@ public sealed class Cluster
     /// <summary>Whether the actors narrate their steps: into Coyote's log, or into <see cref="InterleavingOptions.Narration"/>.</summary>
     public bool Narrating => Options.NarrateLog || Options.Narration is not null;
 
-    /// <summary>
-    /// Whether the convergence monitor was last told the cluster had converged (it starts in its converged state).
-    /// </summary>
-    public bool ReportedConverged { get; set; } = true;
-
     /// <summary>Why the cluster has not converged, or null when it has.</summary>
     public Func<string>? ConvergenceGap() => ClusterProperties.ConvergenceGap(new ConvergenceObservation(
         Agent is not null,

@@ -209,8 +209,8 @@ public sealed class RegistrationObserved(DiskObservation disk) : MonitorEvent
     public DiskObservation Disk { get; } = disk;
 }
 
-/// <summary>The cluster after a step: <see cref="Problem"/> is null when converged, else why not.</summary>
-public sealed class ClusterChanged(string? problem) : MonitorEvent
+/// <summary>The cluster when nothing is left to happen in its execution: <see cref="Problem"/> is null when converged, else why not.</summary>
+public sealed class ClusterSettled(string? problem) : MonitorEvent
 {
     /// <summary>Why the cluster has not converged, or null.</summary>
     public string? Problem { get; } = problem;
