@@ -161,6 +161,9 @@ public sealed class Cluster
     /// <summary>Whether the actors narrate their steps: into Coyote's log, or into <see cref="InterleavingOptions.Narration"/>.</summary>
     public bool Narrating => Options.NarrateLog || Options.Narration is not null;
 
+    /// <summary>Whether the convergence monitor was last told the cluster had converged (it starts hot: not converged).</summary>
+    public bool ToldConverged { get; set; }
+
     /// <summary>Why the cluster has not converged, or null when it has.</summary>
     public Func<string>? ConvergenceGap() => ClusterProperties.ConvergenceGap(new ConvergenceObservation(
         Agent is not null,

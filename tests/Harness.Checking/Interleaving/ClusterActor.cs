@@ -91,6 +91,7 @@ public abstract class ClusterActor : Actor
             {
                 if (Cluster.QuiescentBesides(mailbox))
                 {
+                    // Nothing is left to happen: the convergence monitor's state now is its verdict on the execution.
                     ReportConvergence();
                     Cluster.ReleaseSleepers();
                     return;
@@ -224,7 +225,7 @@ public abstract class ClusterActor : Actor
     /// <summary>
     /// Called at the end of every handler that changed something: refinement compares the two sides, and a replay that
     /// collects <see cref="InterleavingOptions.ConvergenceProblems"/> learns how far the cluster is from converged. With
-    /// Coyote's inboxes no actor sees the execution end, so the convergence monitor hears of every change instead.
+    /// Coyote's inboxes no actor sees the execution end, so the convergence monitor is told here instead.
     /// </summary>
     protected void ReportChanged()
     {
@@ -239,19 +240,20 @@ public abstract class ClusterActor : Actor
         }
     }
 
-    /// <summary>
-    /// Called by the last actor to run out of events, when nothing is left to happen: the convergence monitor learns
-    /// whether the cluster converged. Its verdict is its state when the execution ends, so it hears only then. Told of
-    /// every change instead, it heard about a dozen flips an execution, each a monitor step in Coyote, after a convergence
-    /// check at the end of every handler: about 4 % of an execution's time (docs/interleaving.md).
-    /// </summary>
+    /// <summary>Tells the convergence monitor whether the cluster has converged, when that differs from what it last heard.</summary>
     private void ReportConvergence()
     {
-        if (Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
+        if (!Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
         {
-            var problem = Cluster.ConvergenceGap()?.Invoke();
-            Cluster.Options.ConvergenceProblems?.Add(problem);
-            Monitor<ConvergenceMonitor>(new ClusterSettled(problem));
+            return;
+        }
+
+        var gap = Cluster.ConvergenceGap();
+        Cluster.Options.ConvergenceProblems?.Add(gap?.Invoke());
+        if ((gap is null) != Cluster.ToldConverged)
+        {
+            Cluster.ToldConverged = gap is null;
+            Monitor<ConvergenceMonitor>(new ConvergenceChanged(gap is null));
         }
     }
 }

@@ -209,9 +209,9 @@ public sealed class RegistrationObserved(DiskObservation disk) : MonitorEvent
     public DiskObservation Disk { get; } = disk;
 }
 
-/// <summary>The cluster when nothing is left to happen in its execution: <see cref="Problem"/> is null when converged, else why not.</summary>
-public sealed class ClusterSettled(string? problem) : MonitorEvent
+/// <summary>The cluster has converged, or no longer has, since the convergence monitor last heard.</summary>
+public sealed class ConvergenceChanged(bool converged) : MonitorEvent
 {
-    /// <summary>Why the cluster has not converged, or null.</summary>
-    public string? Problem { get; } = problem;
+    /// <summary>Whether the cluster has converged.</summary>
+    public bool Converged { get; } = converged;
 }

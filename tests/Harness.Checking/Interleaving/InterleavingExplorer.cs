@@ -41,7 +41,10 @@ public sealed record ExplorationSettings
     /// <summary>Explore for this long instead of a number of iterations.</summary>
     public TimeSpan? Time { get; init; }
 
-    /// <summary>Scheduling steps per execution; the system always quiesces well below this.</summary>
+    /// <summary>
+    /// Scheduling steps per execution (Coyote allows ten times as many under its fair strategies). The default bounds end
+    /// in about 125; an execution cut here is not judged for convergence under pct and prioritization.
+    /// </summary>
     public uint MaxSteps { get; init; } = 3000;
 
     /// <summary>

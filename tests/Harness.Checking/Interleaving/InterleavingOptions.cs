@@ -96,8 +96,9 @@ public sealed record InterleavingOptions
     public bool NarrateLog { get; init; } = true;
 
     /// <summary>
-    /// Where the actors record, after every handler, why the cluster has not converged (null once it has). Set with
-    /// <see cref="Narration"/> when replaying one schedule, so a convergence bug can say what never converged.
+    /// Where the actors record, after every handler that changed something and once more when the execution ends, why the
+    /// cluster has not converged (null once it has). Set with <see cref="Narration"/> when replaying one schedule, so a
+    /// convergence bug can say what never converged.
     /// </summary>
     public IList<string?>? ConvergenceProblems { get; init; }
 

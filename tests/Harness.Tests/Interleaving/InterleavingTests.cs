@@ -73,6 +73,24 @@ public sealed class InterleavingTests : IDisposable
     }
 
     [Fact]
+    public void Replay_ConvergenceBug_SaysWhatNeverConverged()
+    {
+        var options = FailedMkdirConvergenceOnly with { Design = AgentDesign.KeepGoing };
+        var found = InterleavingExplorer.Explore(options, WindowBudget);
+        var problems = new List<string?>();
+
+        var replayed = InterleavingExplorer.Replay(options with { ConvergenceProblems = problems }, found.Trace!);
+
+        // The last entry is the one made when the execution ended: the state the monitor judged.
+        Assert.True(replayed.BugFound, InterleavingExplorer.Summary(replayed));
+        Assert.StartsWith("convergence: master view", problems[^1], StringComparison.Ordinal);
+        Assert.StartsWith(
+            "convergence violated: the cluster never converged once faults and operations stopped: master view",
+            InterleavingExplorer.BugInWords(replayed.BugText!, problems[^1]),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Explore_TargetIncarnationAfterFailedMkdir_Converges()
     {
         var result = InterleavingExplorer.Explore(FailedMkdirConvergenceOnly with { Design = AgentDesign.TargetIncarnation }, WindowBudget);
