@@ -232,7 +232,6 @@ public sealed class AgentActor : ClusterActor
             }
 
             Narrate($"{ReplyText(reply)}");
-
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
                 Observe<FreshVolumeMonitor>(ClusterProperties.FreshVolume, new TaskObserved(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
@@ -325,7 +324,6 @@ public sealed class AgentActor : ClusterActor
         var powerLoss = powerLossAtCrash;
         Cluster.Refinement?.Died(exited, powerLoss, powerLossMode);
         Narrate($"agent dies {(powerLoss ? $"with a power loss ({powerLossMode})" : "(crash or exit): memory and inbox lost")}");
-
         powerLossAtCrash = false;
         if (powerLoss)
         {

@@ -165,7 +165,7 @@ public sealed class Cluster
     public bool ToldConverged { get; set; }
 
     /// <summary>Why the cluster has not converged, or null when it has.</summary>
-    public Func<string>? ConvergenceGap() => ClusterProperties.ConvergenceGap(new ConvergenceObservation(
+    public string? ConvergenceProblem() => ClusterProperties.CheckConverged(new ConvergenceObservation(
         Agent is not null,
         Master.IsConnected(AgentId) && RegisteredEpoch == Epoch && Transport.IsAlive(AgentId),
         Transport.InFlightCount(AgentId),

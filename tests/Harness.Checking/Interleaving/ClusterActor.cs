@@ -236,7 +236,7 @@ public abstract class ClusterActor : Actor
         }
         else if (Cluster.Options.ConvergenceProblems is { } problems && Cluster.Options.Properties.Contains(ClusterProperties.Convergence))
         {
-            problems.Add(Cluster.ConvergenceGap()?.Invoke());
+            problems.Add(Cluster.ConvergenceProblem());
         }
     }
 
@@ -248,12 +248,12 @@ public abstract class ClusterActor : Actor
             return;
         }
 
-        var gap = Cluster.ConvergenceGap();
-        Cluster.Options.ConvergenceProblems?.Add(gap?.Invoke());
-        if ((gap is null) != Cluster.ToldConverged)
+        var problem = Cluster.ConvergenceProblem();
+        Cluster.Options.ConvergenceProblems?.Add(problem);
+        if ((problem is null) != Cluster.ToldConverged)
         {
-            Cluster.ToldConverged = gap is null;
-            Monitor<ConvergenceMonitor>(new ConvergenceChanged(gap is null));
+            Cluster.ToldConverged = problem is null;
+            Monitor<ConvergenceMonitor>(new ConvergenceChanged(problem is null));
         }
     }
 }

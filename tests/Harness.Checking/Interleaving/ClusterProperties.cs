@@ -174,69 +174,49 @@ public static class ClusterProperties
     /// The converged state of the convergence property: agent up and connected, nothing in flight, master view = agent memory
     /// = committed checkpoint, directories = the master's volumes, no target file. Null when converged, else why not.
     /// </summary>
-    public static string? CheckConverged(ConvergenceObservation state) => ConvergenceGap(state)?.Invoke();
-
-    /// <summary>
-    /// What <see cref="CheckConverged"/> decides, with its sentence made only when asked for: the check runs after every
-    /// handler of an interleaving, and the sentence (two resource sets written out, often) is read only when convergence
-    /// changes. Null when converged.
-    /// </summary>
-    public static Func<string>? ConvergenceGap(ConvergenceObservation state)
+    public static string? CheckConverged(ConvergenceObservation state)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (!state.AgentUp || state.AgentMemory is null)
         {
-            return static () => $"{Convergence}: the agent is down";
+            return $"{Convergence}: the agent is down";
         }
 
         if (!state.Connected)
         {
-            return static () => $"{Convergence}: the agent is not connected";
+            return $"{Convergence}: the agent is not connected";
         }
 
         if (state.InFlight > 0)
         {
-            return InFlightGap(state.InFlight);
+            return string.Create(CultureInfo.InvariantCulture, $"{Convergence}: {state.InFlight} message(s) in flight");
         }
 
         if (!state.MasterView.SameAs(state.AgentMemory, state.Identity))
         {
-            return ViewsGap(state.MasterView, state.AgentMemory);
+            return $"{Convergence}: master view {state.MasterView} differs from the agent's {state.AgentMemory}";
         }
 
         var disk = ObserveDisk(state.Disk);
         if (TryDecode(disk.Info) is not { } committed)
         {
-            return static () => $"{Convergence}: the committed checkpoint is unreadable";
+            return $"{Convergence}: the committed checkpoint is unreadable";
         }
 
         if (!committed.SameAs(state.MasterView, state.Identity))
         {
-            return CommittedGap(committed, state.MasterView);
+            return $"{Convergence}: committed checkpoint {committed} differs from the master view {state.MasterView}";
         }
 
         if (disk.TargetExists)
         {
-            return static () => $"{Convergence}: a target file remains";
+            return $"{Convergence}: a target file remains";
         }
 
         return VolumePaths(state.MasterView).SequenceEqual(disk.VolumeDirectories, StringComparer.Ordinal)
             ? null
-            : DirectoriesGap(disk.VolumeDirectories);
+            : $"{Convergence}: volume directories [{string.Join(", ", disk.VolumeDirectories)}] differ from the master's volumes";
     }
-
-    // The sentences of ConvergenceGap, each made by its own closure so that a call that finds nothing allocates none.
-    private static Func<string> InFlightGap(int inFlight) =>
-        () => string.Create(CultureInfo.InvariantCulture, $"{Convergence}: {inFlight} message(s) in flight");
-
-    private static Func<string> ViewsGap(ResourceSet master, ResourceSet agent) =>
-        () => $"{Convergence}: master view {master} differs from the agent's {agent}";
-
-    private static Func<string> CommittedGap(ResourceSet committed, ResourceSet master) =>
-        () => $"{Convergence}: committed checkpoint {committed} differs from the master view {master}";
-
-    private static Func<string> DirectoriesGap(IReadOnlyList<string> directories) =>
-        () => $"{Convergence}: volume directories [{string.Join(", ", directories)}] differ from the master's volumes";
 
     /// <summary>Reads the observable checkpoint state of a disk through the file-system port.</summary>
     public static DiskObservation ObserveDisk(IFileSystem disk)

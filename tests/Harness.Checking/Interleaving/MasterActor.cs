@@ -76,7 +76,6 @@ public sealed class MasterActor : ClusterActor
         }
 
         Narrate($"{(adopting ? "the new master" : "master")} registers the agent ({registration.Reported}){(adopting ? ", adopts it as its view and sends" : " and sends its view")} {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
-
         SendEvent(Cluster.AgentActor, new AgentRegistered(registration.Epoch));
         SendEvent(Cluster.AgentActor, new Pump());
         foreach (var framework in Cluster.Frameworks)
