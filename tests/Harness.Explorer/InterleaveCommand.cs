@@ -119,12 +119,22 @@ public static class InterleaveCommand
         var result = CoyoteLog.Quiet(log, () => InterleavingExplorer.Explore(options with { RefinementStatistics = refinement }, settings, outDir, name));
         var interrupted = context.Cancellation.IsCancellationRequested && !result.BugFound;
 
-        // The bug's schedule replayed once more in memory, for its readable steps and what never converged.
+        // The bug's readable steps and what never converged: from the exploration's replay of its trace, or from one here
+        // when the exploration could not make it.
         var steps = new List<string>();
         if (result.BugFound && result.Trace is not null)
         {
             var problems = new List<string?>();
-            CoyoteLog.Quiet(log, () => InterleavingExplorer.Replay(options with { Narration = steps, ConvergenceProblems = problems }, result.Trace));
+            if (result.BugSteps is { } replayed)
+            {
+                steps.AddRange(replayed);
+                problems.AddRange(result.BugConvergenceProblems ?? []);
+            }
+            else
+            {
+                CoyoteLog.Quiet(log, () => InterleavingExplorer.Replay(options with { Narration = steps, ConvergenceProblems = problems }, result.Trace));
+            }
+
             result = InWords(result, problems);
         }
 

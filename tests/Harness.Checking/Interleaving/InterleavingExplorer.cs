@@ -92,7 +92,17 @@ public sealed record InterleavingResult(
     string? Trace,
     IReadOnlyList<string> ReportFiles,
     long SchedulingSteps = 0,
-    string? ReportError = null);
+    string? ReportError = null)
+{
+    /// <summary>
+    /// The bug's readable steps, from the narrated replay of its trace an exploration makes when its executions were not
+    /// narrated; null when it made none or the replay did not reach the bug.
+    /// </summary>
+    public IReadOnlyList<string>? BugSteps { get; init; }
+
+    /// <summary>What that replay recorded of convergence (<see cref="InterleavingOptions.ConvergenceProblems"/>), or null.</summary>
+    public IReadOnlyList<string?>? BugConvergenceProblems { get; init; }
+}
 
 /// <summary>Runs the cluster of <see cref="ClusterTest"/> under Coyote's <see cref="TestingEngine"/>.</summary>
 public static class InterleavingExplorer
@@ -152,12 +162,19 @@ public static class InterleavingExplorer
 
             var trace = winner.BugEngine!.ReproducibleTrace;
             var (files, error) = EmitReports(winner.BugEngine!, outputDirectory, name);
-            if (!explored.NarrateLog && error is null && files.Find(f => f.EndsWith(".txt", StringComparison.Ordinal)) is { } readable)
+            var result = new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, trace, files, steps, error);
+            if (explored.NarrateLog)
             {
-                error = AddSteps(options, trace, readable);
+                return result;
             }
 
-            return new InterleavingResult(true, winner.Bug, ClusterProperties.PropertyOf(winner.Bug!), iterations, clock.Elapsed, trace, files, steps, error);
+            var (bugSteps, problems, heading) = ReplayBug(options, trace);
+            if (error is null && files.Find(f => f.EndsWith(".txt", StringComparison.Ordinal)) is { } readable)
+            {
+                error = AddSteps(readable, heading, bugSteps ?? []);
+            }
+
+            return result with { ReportError = error, BugSteps = bugSteps, BugConvergenceProblems = bugSteps is null ? null : problems };
         }
         finally
         {
@@ -287,29 +304,29 @@ public static class InterleavingExplorer
 
     private static string? FirstBug(TestReport report) => report.NumOfFoundBugs > 0 ? report.BugReports.FirstOrDefault() ?? "unknown bug" : null;
 
-    // Heads Coyote's readable report of a bug found by executions that were not narrated with the bug's steps, from a
-    // narrated replay of its trace that adds to no statistics of the caller's. A replay that fails leaves a line saying
-    // so instead: the bug and its trace stand either way. Returns why the report could not be written, or null.
-    private static string? AddSteps(InterleavingOptions options, string trace, string readable)
+    // The bug's steps and what it recorded of convergence, from a narrated replay of its trace that adds to no statistics
+    // of the caller's, with the heading its readable report gets. A replay that fails gives no steps and a heading that
+    // says why: the bug and its trace stand either way.
+    private static (List<string>? Steps, List<string?> Problems, string Heading) ReplayBug(InterleavingOptions options, string trace)
     {
         var steps = new List<string>();
-        string heading;
+        var problems = new List<string?>();
         try
         {
-            var replayed = Replay(options with { Narration = steps, NarrateLog = false, RefinementStatistics = null, ConvergenceProblems = null }, trace);
-            heading = "The bug's steps, from a narrated replay of its trace:";
-            if (!replayed.BugFound)
-            {
-                heading = "The bug's steps are not shown: a replay of its trace did not reach the bug.";
-                steps.Clear();
-            }
+            var replayed = Replay(options with { Narration = steps, NarrateLog = false, RefinementStatistics = null, ConvergenceProblems = problems }, trace);
+            return replayed.BugFound
+                ? (steps, problems, "The bug's steps, from a narrated replay of its trace:")
+                : (null, problems, "The bug's steps are not shown: a replay of its trace did not reach the bug.");
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            heading = $"The bug's steps are not shown: its trace could not be replayed ({e.Message}).";
-            steps.Clear();
+            return (null, problems, $"The bug's steps are not shown: its trace could not be replayed ({e.Message}).");
         }
+    }
 
+    // Heads Coyote's readable report of a bug with its steps. Returns why the report could not be written, or null.
+    private static string? AddSteps(string readable, string heading, IReadOnlyList<string> steps)
+    {
         try
         {
             var text = new StringBuilder(heading).Append('\n');

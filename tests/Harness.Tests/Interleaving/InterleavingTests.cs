@@ -91,6 +91,22 @@ public sealed class InterleavingTests : IDisposable
     }
 
     [Fact]
+    public void Explore_BugFound_ReturnsTheStepsAndConvergenceOfItsReplay()
+    {
+        // The command line prints these instead of replaying the bug once more.
+        var options = FailedMkdirConvergenceOnly with { Design = AgentDesign.KeepGoing };
+        var found = InterleavingExplorer.Explore(options, WindowBudget);
+        var steps = new List<string>();
+        var problems = new List<string?>();
+
+        InterleavingExplorer.Replay(options with { Narration = steps, ConvergenceProblems = problems }, found.Trace!);
+
+        Assert.NotEmpty(steps);
+        Assert.Equal(steps, found.BugSteps);
+        Assert.Equal(problems, found.BugConvergenceProblems);
+    }
+
+    [Fact]
     public void Explore_TargetIncarnationAfterFailedMkdir_Converges()
     {
         var result = InterleavingExplorer.Explore(FailedMkdirConvergenceOnly with { Design = AgentDesign.TargetIncarnation }, WindowBudget);
