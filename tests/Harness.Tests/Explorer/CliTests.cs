@@ -56,6 +56,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Conform_RealDisk_EveryPrintedReplayLineReproducesItsFinding()
+    {
+        var (code, output, _) = Run("conform", "--design", "partial-exit", "--disk", "real", "--sequences", "100", "--out", Path.Combine(_dir, "conform"));
+        var replays = output.Split('\n')
+            .Where(l => l.StartsWith("replay: ", StringComparison.Ordinal))
+            .Select(l => ShellWords.Split(l["replay: ".Length..]).Skip(1).ToArray())
+            .ToList();
+
+        // Pasted one after the other, as printed: a replay leaves its real disk in place, so each needs its own.
+        Assert.Equal(1, code);
+        Assert.True(replays.Count >= 2, output);
+        Assert.All(replays, args => Assert.Equal(1, Run(args).Code));
+    }
+
+    [Fact]
     public void ModelCheck_TargetIncarnation_HoldsAndExitsZero()
     {
         var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "3", "--out", _dir);

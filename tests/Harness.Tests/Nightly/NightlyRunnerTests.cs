@@ -91,6 +91,24 @@ public sealed class NightlyRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Run_RealDisk_EveryFindingsReplayLineReproducesIt()
+    {
+        var work = SmallWork with
+        {
+            RealBatches = 2,
+            RealBatchSize = 20,
+            Shares = new Dictionary<string, double>(StringComparer.Ordinal) { [Checkers.ConformReal] = 1 },
+        };
+        var options = Options("real", Shard.Whole, work, [Design.PartialExit]);
+
+        var findings = NightlyRunner.Run(options).Report.Findings.Where(f => f.Checker == Checkers.ConformReal).ToList();
+
+        // Pasted one after the other: a real-disk replay needs a work directory, and leaves its disk there.
+        Assert.True(findings.Count >= 2, string.Join("\n", findings.Select(f => f.Summary)));
+        Assert.All(findings, f => Assert.Equal(1, CliRunner.Run(Harness.Tests.Explorer.ShellWords.Split(f.Replay!).Skip(1).ToArray()).Code));
+    }
+
+    [Fact]
     public void Run_AgentWithDeliberateMistake_TurnsRedWithUnexpected()
     {
         var work = SmallWork with
