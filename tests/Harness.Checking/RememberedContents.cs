@@ -12,7 +12,7 @@ internal sealed class RememberedContents<T>
 {
     private const int MaxRemembered = 4096;
 
-    private readonly ConcurrentDictionary<byte[], T> remembered = new(ByteContent.Instance);
+    private readonly ConcurrentDictionary<byte[], T> remembered = new(ByteContent.Comparer);
 
     /// <summary>What <paramref name="content"/> read as before, or <paramref name="read"/>'s result on it, remembered.</summary>
     public T Get(byte[] content, Func<byte[], T> read) => Get(content, read, static (bytes, reader) => reader(bytes));
@@ -38,19 +38,5 @@ internal sealed class RememberedContents<T>
         // A copy as the key: the caller's array may be a buffer it reuses.
         remembered.TryAdd(content.ToArray(), value);
         return value;
-    }
-
-    private sealed class ByteContent : IEqualityComparer<byte[]>
-    {
-        public static readonly ByteContent Instance = new();
-
-        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
-
-        public int GetHashCode(byte[] obj)
-        {
-            var hash = default(HashCode);
-            hash.AddBytes(obj);
-            return hash.ToHashCode();
-        }
     }
 }

@@ -38,7 +38,12 @@ public sealed class AgentActor : ClusterActor
     protected override void Start()
     {
         var observed = new RemovalObservingFileSystem(Cluster.Disk, (role, id, data) =>
-            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new VolumeRemoving(role, id, data, Cluster.Master.ViewWithIncarnations(Cluster.AgentId))));
+        {
+            if (Cluster.Safety.NoDataLoss)
+            {
+                Check(SafetyChecks.VolumeRemoving(role, id, data, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+            }
+        });
         faults = new FaultInjectingFileSystem(observed);
         disk = Cluster.Options.AgentDisk?.Invoke(faults) ?? faults;
         ArmFaults();
@@ -234,10 +239,14 @@ public sealed class AgentActor : ClusterActor
             Narrate($"{ReplyText(reply)}");
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
-                Observe<FreshVolumeMonitor>(ClusterProperties.FreshVolume, new TaskObserved(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
-                if (taskReply.Outcome == TaskOutcome.Ran)
+                if (Cluster.Safety.FreshVolume)
                 {
-                    Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new TaskDataWritten(task.Role, task.Id, task.Incarnation));
+                    Check(SafetyChecks.TaskRan(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
+                }
+
+                if (taskReply.Outcome == TaskOutcome.Ran && Cluster.Safety.NoDataLoss)
+                {
+                    Cluster.Safety.TaskDataWritten(task.Role, task.Id, task.Incarnation);
                 }
             }
         }
@@ -307,11 +316,15 @@ public sealed class AgentActor : ClusterActor
     {
         registeredOn = Cluster.Epoch;
         // Every registration is checked, the first one included (it recovers from whatever the disk holds).
-        Observe<RecoverBeforeRegisterMonitor>(ClusterProperties.RecoverBeforeRegister, new RegistrationObserved(ClusterProperties.ObserveDisk(Cluster.Disk)));
-        // A new master that has not yet adopted the agent has no view to check against: the check waits for the adoption.
-        if (!Cluster.Master.IsAdopting(Cluster.AgentId))
+        if (Cluster.Safety.RecoverBeforeRegister)
         {
-            Observe<NoDataLossMonitor>(ClusterProperties.NoDataLoss, new AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+            Check(SafetyChecks.Registering(ClusterProperties.ObserveDisk(Cluster.Disk)));
+        }
+
+        // A new master that has not yet adopted the agent has no view to check against: the check waits for the adoption.
+        if (Cluster.Safety.NoDataLoss && !Cluster.Master.IsAdopting(Cluster.AgentId))
+        {
+            Check(Cluster.Safety.AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
         }
 
         SendEvent(Cluster.MasterActor, new RegisterAgent(resources, Cluster.Epoch));
@@ -367,7 +380,12 @@ public sealed class AgentActor : ClusterActor
 
     private void ObserveCheckpoint(string when, bool commits = false)
     {
+        if (!Cluster.Safety.AtomicCheckpoint)
+        {
+            return;
+        }
+
         var info = Cluster.Disk.FileExists(AgentLayout.InfoFile) ? Cluster.Disk.ReadFile(AgentLayout.InfoFile) : null;
-        Observe<AtomicCheckpointMonitor>(ClusterProperties.AtomicCheckpoint, new CheckpointObserved(when, info, commits));
+        Check(Cluster.Safety.CheckpointObserved(when, info, commits));
     }
 }

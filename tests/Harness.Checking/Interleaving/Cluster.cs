@@ -37,6 +37,7 @@ public sealed class Cluster
         FaultsLeft = options.FaultBudget;
         Faults = options.Faults;
         Refinement = options.Refinement ? new RefinementObserver(this, options.RefinementStatistics) : null;
+        Safety = new SafetyChecks(options.Properties);
     }
 
     /// <summary>What runs.</summary>
@@ -47,6 +48,9 @@ public sealed class Cluster
 
     /// <summary>The refinement observer, or null when refinement is off.</summary>
     public RefinementObserver? Refinement { get; }
+
+    /// <summary>The safety properties of this execution.</summary>
+    public SafetyChecks Safety { get; }
 
     /// <summary>True once the agent refused its checkpoint: it stays down for good.</summary>
     public bool AgentStuck { get; set; }

@@ -147,13 +147,12 @@ public abstract class ClusterActor : Actor
     {
     }
 
-    /// <summary>Sends <paramref name="e"/> to monitor <typeparamref name="TMonitor"/> when its property is checked.</summary>
-    protected void Observe<TMonitor>(string property, CoyoteMonitor.Event e)
-        where TMonitor : CoyoteMonitor
+    /// <summary>Fails the execution at this step with <paramref name="violation"/>, a safety property's verdict (see <see cref="SafetyChecks"/>), unless it is null.</summary>
+    protected void Check(string? violation)
     {
-        if (Cluster.Options.Properties.Contains(property))
+        if (violation is not null)
         {
-            Monitor<TMonitor>(e);
+            Assert(false, "{0}", violation);
         }
     }
 

@@ -3,7 +3,8 @@ using Microsoft.Coyote.Actors;
 namespace Harness.Checking.Interleaving;
 
 /// <summary>
-/// One Coyote execution: registers the monitors of the chosen properties and creates the master, the agent, the
+/// One Coyote execution: registers the convergence monitor when that property is chosen (the safety properties are
+/// checked where the actors observe them, <see cref="SafetyChecks"/>) and creates the master, the agent, the
 /// frameworks and the fault injector as actors. Actors, not tasks, because Coyote controls actors without rewriting
 /// the binaries, so a plain <c>dotnet test</c> explores them and CI needs no extra tool.
 /// </summary>
@@ -17,28 +18,7 @@ public static class ClusterTest
     {
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(options);
-        var properties = options.Properties;
-        if (properties.Contains(ClusterProperties.FreshVolume))
-        {
-            runtime.RegisterMonitor<FreshVolumeMonitor>();
-        }
-
-        if (properties.Contains(ClusterProperties.NoDataLoss))
-        {
-            runtime.RegisterMonitor<NoDataLossMonitor>();
-        }
-
-        if (properties.Contains(ClusterProperties.AtomicCheckpoint))
-        {
-            runtime.RegisterMonitor<AtomicCheckpointMonitor>();
-        }
-
-        if (properties.Contains(ClusterProperties.RecoverBeforeRegister))
-        {
-            runtime.RegisterMonitor<RecoverBeforeRegisterMonitor>();
-        }
-
-        if (properties.Contains(ClusterProperties.Convergence))
+        if (options.Properties.Contains(ClusterProperties.Convergence))
         {
             runtime.RegisterMonitor<ConvergenceMonitor>();
         }

@@ -199,34 +199,23 @@ public sealed class FailoverTests
     private static readonly VolumeDirectory[] EmptyVolume = [new("r1", "v1", 0)];
 
     [Fact]
-    public void NoDataLossMonitor_AdoptedBackWithoutItsData_ReportsTheLossAtTheAdoption()
+    public void NoDataLoss_AdoptedBackWithoutItsData_ReportsTheLossAtTheAdoption()
     {
-        var bug = MonitorBug(new TaskDataWritten("r1", "v1", 1), new ViewAdopted(EmptyVolume, OldMasterView, AdoptedView));
+        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
+        checks.TaskDataWritten("r1", "v1", 1);
+
+        var bug = checks.ViewAdopted(EmptyVolume, OldMasterView, AdoptedView);
 
         Assert.Equal("no-data-loss violated: r1/v1 lost the durable data of incarnation 1 when a new master adopted it (it holds no data), while the master still holds it", bug);
     }
 
     [Fact]
-    public void NoDataLossMonitor_SameDiskCheckedAgainstTheOldMastersViewOnly_ReportsNothing()
+    public void NoDataLoss_SameDiskCheckedAgainstTheOldMastersViewOnly_ReportsNothing()
     {
-        var bug = MonitorBug(new TaskDataWritten("r1", "v1", 1), new AgentRecovered(EmptyVolume, OldMasterView));
+        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
+        checks.TaskDataWritten("r1", "v1", 1);
 
-        Assert.Null(bug);
-    }
-
-    private static string? MonitorBug(params MonitorEvent[] events)
-    {
-        var configuration = Configuration.Create().WithTestingIterations(1).WithTelemetryEnabled(false).WithConsoleLoggingEnabled(false);
-        using var engine = TestingEngine.Create(configuration, (IActorRuntime runtime) =>
-        {
-            runtime.RegisterMonitor<NoDataLossMonitor>();
-            foreach (var e in events)
-            {
-                runtime.Monitor<NoDataLossMonitor>(e);
-            }
-        });
-        engine.Run();
-        return engine.TestReport.BugReports.FirstOrDefault();
+        Assert.Null(checks.AgentRecovered(EmptyVolume, OldMasterView));
     }
 
     [Fact]
