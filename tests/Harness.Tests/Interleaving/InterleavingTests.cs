@@ -55,6 +55,27 @@ public sealed class InterleavingTests : IDisposable
         Assert.Equal(WindowBudget.Iterations, result.Iterations);
     }
 
+    // Each safety property alone, on a Mesos design and faults that violate it: the property that finds the bug is the one
+    // checked, so the test fails if that check is lost (other properties would otherwise find the same executions first).
+    [Theory]
+    [InlineData(ClusterProperties.RecoverBeforeRegister, FaultKinds.Io | FaultKinds.LateNotice, "recover-before-register violated: the agent registers with volume directories")]
+    [InlineData(ClusterProperties.AtomicCheckpoint, FaultKinds.Crash | FaultKinds.PowerLoss, "atomic-checkpoint violated: meta/resources/resources.info does not parse")]
+    public void Explore_KeepGoingWithOneSafetyProperty_ThatPropertyFindsItsViolation(string property, FaultKinds faults, string violation)
+    {
+        var options = new InterleavingOptions
+        {
+            Design = AgentDesign.KeepGoing,
+            Faults = faults,
+            Properties = new HashSet<string>(StringComparer.Ordinal) { property },
+        };
+
+        var result = InterleavingExplorer.Explore(options, new ExplorationSettings { Seed = 0, Iterations = 200 });
+
+        Assert.True(result.BugFound, InterleavingExplorer.Summary(result));
+        Assert.Equal(property, result.Property);
+        Assert.StartsWith(violation, result.BugText, StringComparison.Ordinal);
+    }
+
     // The liveness monitor alone: keep-going logs a failed mkdir and never retries it, so the cluster stays hot.
     private static readonly InterleavingOptions FailedMkdirConvergenceOnly = new()
     {
