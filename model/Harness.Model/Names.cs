@@ -18,6 +18,10 @@ public sealed class Names
     private readonly string[] _roles;
     private readonly string[][] _ids;
 
+    // What Check says of each name, found once: the model asks at every operation it weighs.
+    private readonly string?[] _roleProblems;
+    private readonly string?[][] _idProblems;
+
     /// <summary>Creates names from explicit lists; every role has the same number of id names.</summary>
     public Names(IReadOnlyList<string> roles, IReadOnlyList<IReadOnlyList<string>> ids)
     {
@@ -31,6 +35,8 @@ public sealed class Names
         _roles = [.. roles];
         _ids = [.. ids.Select(l => l.ToArray())];
         IdsPerRole = _ids.Max(l => l.Length);
+        _roleProblems = [.. _roles.Select(r => Check(r, "role"))];
+        _idProblems = [.. _ids.Select(l => l.Select(id => Check(id, "persistence id")).ToArray())];
     }
 
     /// <summary>
@@ -110,6 +116,17 @@ public sealed class Names
         var ids = _ids[slot / IdsPerRole];
         var i = slot % IdsPerRole;
         return i < ids.Length ? ids[i] : $"#{i + 1}";
+    }
+
+    /// <summary>Why the name of role <paramref name="role"/> is invalid (<see cref="Check"/>), or null.</summary>
+    public string? RoleProblem(int role) => _roleProblems[role];
+
+    /// <summary>Why the id name of <paramref name="slot"/> is invalid (<see cref="Check"/>), or null.</summary>
+    public string? IdProblem(int slot)
+    {
+        var problems = _idProblems[slot / IdsPerRole];
+        var i = slot % IdsPerRole;
+        return i < problems.Length ? problems[i] : Check(Id(slot), "persistence id");
     }
 
     /// <summary>The role index of a name, or -1.</summary>

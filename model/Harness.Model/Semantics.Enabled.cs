@@ -307,7 +307,7 @@ public sealed partial class Semantics
         var view = s.Get(_l.MasterView[a]);
         var size = action.Size;
         var role = Names.Role(action.Role);
-        if (Names.Check(role, "role") is { } badRole)
+        if (Names.RoleProblem(action.Role) is { } badRole)
         {
             return badRole;
         }
@@ -354,8 +354,7 @@ public sealed partial class Semantics
 
             case ActionKind.Create:
                 {
-                    var id = Names.Id(action.Slot);
-                    if (Names.Check(id, "persistence id") is { } badId)
+                    if (Names.IdProblem(action.Slot) is { } badId)
                     {
                         return badId;
                     }
@@ -382,7 +381,7 @@ public sealed partial class Semantics
                 }
 
             case ActionKind.Destroy:
-                return Names.Check(Names.Id(action.Slot), "persistence id")
+                return Names.IdProblem(action.Slot)
                     ?? (_l.Inc(view, action.Slot) != 0 ? null : $"Persistent volumes not found: {Names.Volume(action.Slot)}");
             default:
                 return null;

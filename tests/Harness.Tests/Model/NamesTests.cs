@@ -47,4 +47,19 @@ public class NamesTests
     {
         Assert.Equal(ResourceNames.Check(null, "role"), Names.Check(null, "role"));
     }
+
+    [Theory]
+    [MemberData(nameof(Corpus))]
+    public void RoleProblemAndIdProblem_EveryName_AreWhatCheckSays(string name)
+    {
+        // The model asks these at every operation instead of checking the name again; a name in either place gets Check's answer.
+        var names = new Names([name, "r2"], [["v1", name], [name, "v2"]]);
+
+        Assert.Equal(Names.Check(name, "role"), names.RoleProblem(0));
+        Assert.Null(names.RoleProblem(1));
+        Assert.Equal(Names.Check(name, "persistence id"), names.IdProblem(1));
+        Assert.Equal(Names.Check(name, "persistence id"), names.IdProblem(2));
+        Assert.Null(names.IdProblem(0));
+        Assert.Null(names.IdProblem(3));
+    }
 }
