@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Harness.Impl.Agents;
@@ -118,11 +119,8 @@ public sealed class RefinementObserver
             Capacity = (int)cluster.Capacity,
             MaxSize = Math.Max(1, options.Ids),
         };
-        try
-        {
-            semantics = new Semantics(Designs.Parse(options.Design.Name()), new Layout(bounds), Names.Default(options.Roles, options.Ids));
-        }
-        catch (ArgumentOutOfRangeException)
+        semantics = ModelFor(options.Design, bounds);
+        if (semantics is null)
         {
             UnmappableReason = "the execution's roles, ids and operations exceed what the model's packed state holds";
             statistics?.RecordUnmappable(UnmappableReason);
@@ -131,6 +129,23 @@ public sealed class RefinementObserver
 
         comparison = new StructuralComparison(semantics);
     }
+
+    // The model of a design at some bounds, built once: an exploration's executions all follow the same one, and building
+    // its layout took a share of every execution. A model is immutable, so parallel engines share it.
+    private static readonly ConcurrentDictionary<(AgentDesign Design, Bounds Bounds), Semantics?> Models = new();
+
+    // Null when the bounds exceed what the model's packed state holds.
+    private static Semantics? ModelFor(AgentDesign design, Bounds bounds) => Models.GetOrAdd((design, bounds), static key =>
+    {
+        try
+        {
+            return new Semantics(Designs.Parse(key.Design.Name()), new Layout(key.Bounds), Names.Default(key.Bounds.Roles, key.Bounds.Ids));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    });
 
     /// <summary>Why refinement stopped following this execution, or null.</summary>
     public string? UnmappableReason { get; private set; }
