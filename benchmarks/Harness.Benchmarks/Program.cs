@@ -4,12 +4,35 @@ using Harness.Benchmarks;
 
 if (args.Length > 0 && args[0] == FloorRatio.Option)
 {
-    // Not a BenchmarkDotNet run: the cluster and its floor alternately, in one process (see FloorRatio).
+    // Not a BenchmarkDotNet run: the cluster and its floor alternately, in one process or in several (see FloorRatio).
     var rounds = 20;
-    if (args.Length > 2 || (args.Length == 2 && !(int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out rounds) && rounds > 0)))
+    var processes = 0;
+    var usage = args.Length > 4;
+    for (var i = 1; i < args.Length && !usage; i++)
     {
-        Console.Error.WriteLine($"usage: {FloorRatio.Option} [rounds], rounds a positive whole number (default 20)");
+        if (args[i] == FloorRatio.ProcessesOption && i + 1 < args.Length && processes == 0)
+        {
+            usage = !(int.TryParse(args[++i], NumberStyles.None, CultureInfo.InvariantCulture, out processes) && processes > 0);
+        }
+        else if (i == 1)
+        {
+            usage = !(int.TryParse(args[i], NumberStyles.None, CultureInfo.InvariantCulture, out rounds) && rounds > 0);
+        }
+        else
+        {
+            usage = true;
+        }
+    }
+
+    if (usage)
+    {
+        Console.Error.WriteLine($"usage: {FloorRatio.Option} [rounds] [{FloorRatio.ProcessesOption} N], rounds (default 20) and N positive whole numbers");
         return 2;
+    }
+
+    if (processes > 0)
+    {
+        return FloorRatio.RunProcesses(rounds, processes, Console.Out) is null ? 1 : 0;
     }
 
     // Coyote writes its own progress lines to the console; only the results are shown.
