@@ -219,6 +219,29 @@ public sealed class FailoverTests
     }
 
     [Fact]
+    public void NoDataLoss_RegisteredWithoutDataTheMasterStillHolds_ReportsTheLossAcrossTheRestart()
+    {
+        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
+        checks.TaskDataWritten("r1", "v1", 1);
+
+        var bug = checks.AgentRecovered(EmptyVolume, AdoptedView);
+
+        Assert.Equal("no-data-loss violated: r1/v1 lost the durable data of incarnation 1 across a restart (it holds no data), while the master still holds it", bug);
+    }
+
+    [Fact]
+    public void NoDataLoss_OldMasterHeldWhatTheAdoptedViewLacks_ReportsTheLossAcrossTheFailover()
+    {
+        // The adopted view no longer holds the volume, so only the old master's view shows that its data was lost.
+        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
+        checks.TaskDataWritten("r1", "v1", 1);
+
+        var bug = checks.ViewAdopted(EmptyVolume, AdoptedView, OldMasterView);
+
+        Assert.Equal("no-data-loss violated: r1/v1 lost the durable data of incarnation 1 across a failover (it holds no data), while the master still holds it", bug);
+    }
+
+    [Fact]
     public void FaultKindNames_Failover_ParsesAndFormats()
     {
         Assert.Equal(FaultKinds.Failover | FaultKinds.Crash, FaultKindNames.Parse("failover,crash"));
