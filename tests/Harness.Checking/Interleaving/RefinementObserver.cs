@@ -208,7 +208,9 @@ public sealed class RefinementObserver
             return;
         }
 
-        var modelDrops = why is not null && why.StartsWith("master drops", StringComparison.Ordinal);
+        // Read from the model's state, not from its words: while the master counts the agent (the model's agent 0)
+        // disconnected it drops every operation, valid or not, one the model has no names for included.
+        var modelDrops = why is not null && !state.GetBool(semantics!.Layout.MasterConnected[0]);
         var agree = result.Status switch
         {
             OperationStatus.Accepted => why is null,
@@ -555,10 +557,16 @@ public sealed class RefinementObserver
 
     /// <summary>
     /// Called at the end of every actor handler: maps what happened to model steps and compares the two sides. Returns the
-    /// bug text of a divergence (once), or null.
+    /// bug text of a divergence, or null.
     /// </summary>
     public string? Check()
     {
+        // A divergence found as it happened (a master's answer the model does not give) is reported at the first check.
+        if (problem is not null)
+        {
+            return problem;
+        }
+
         if (!Following)
         {
             step = null;

@@ -143,6 +143,26 @@ public sealed class RefinementTests
         Assert.Equal(25, statistics.Executions);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Check_MasterAnsweredAnOperationUnlikeTheModel_ReportsTheDivergence(bool dropped)
+    {
+        // The comparison of the master's answer happens as the master answers; the check at the end of the handler is
+        // where Coyote hears of it. The model's master is connected and has room, so it accepts the RESERVE.
+        var refinement = new Cluster(new InterleavingOptions { Properties = NoProperties }).Refinement!;
+        refinement.Registered();
+        var answer = dropped ? Harness.Impl.Masters.OperationResult.Dropped(Cluster.AgentId) : Harness.Impl.Masters.OperationResult.Rejected("no room");
+
+        refinement.Operation(new Harness.Impl.Masters.ReserveOperation("r1", 1), answer);
+
+        var said = dropped ? "drops it (Agent a1 is not connected: operation dropped)" : "rejects it (no room)";
+        Assert.StartsWith(
+            $"refinement violated: after 'RESERVE r1 1' the implementation differs from the model: the implementation's master {said}, the model's accepts it",
+            refinement.Check(),
+            StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ToArguments_RefinementOff_SaysSo()
     {
