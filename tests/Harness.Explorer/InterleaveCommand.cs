@@ -364,7 +364,7 @@ public static class InterleaveCommand
             Json = CliOptions.Text("--json", "FILE", "also write the result document to FILE");
             Replay = CliOptions.Text("--replay", "TRACE", "replay a saved .trace with the same options instead of exploring (writes nothing but --json)");
             Command = new Command("interleave", "Run the implementation's master and agent with frameworks, connections and a fault injector as Coyote actors, " +
-                "exploring their interleavings and the faults, and check every property with monitors. A bug prints its text and the command that replays it.")
+                "exploring their interleavings and the faults, and check every property. A bug prints its text and the command that replays it.")
             {
                 Design, Iterations, Time, Strategy, Seed, Seeds, Parallel, Faults, FaultBudget, FaultOdds, FaultFocus, NoFaultFocus, Frameworks, Ids, Roles, Ops, RareInputs, Properties,
                 RefinementOn, NoRefinement, Out, Json, Replay,

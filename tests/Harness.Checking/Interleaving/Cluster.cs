@@ -59,8 +59,8 @@ public sealed class Cluster
     public int MasterRegisteredEpoch { get; set; } = -1;
 
     /// <summary>
-    /// The master, driven by <see cref="MasterActor"/>; a failover replaces it. Every reader (actors, observers, monitors'
-    /// events) goes through this property at the moment it reads, so none keeps reading the master that failed over.
+    /// The master, driven by <see cref="MasterActor"/>; a failover replaces it. Every reader (actors, observers, checks)
+    /// goes through this property at the moment it reads, so none keeps reading the master that failed over.
     /// </summary>
     public Master Master { get; private set; }
 

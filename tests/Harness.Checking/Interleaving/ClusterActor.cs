@@ -3,12 +3,11 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.Coyote.Actors;
 using Microsoft.Coyote.Runtime;
-using CoyoteMonitor = Microsoft.Coyote.Specifications.Monitor;
 
 namespace Harness.Checking.Interleaving;
 
 /// <summary>
-/// An actor of the cluster: it gets the <see cref="Interleaving.Cluster"/> at creation and reports to the monitors.
+/// An actor of the cluster: it gets the <see cref="Interleaving.Cluster"/> at creation and reports what it observes to the checks.
 /// </summary>
 /// <remarks>
 /// Coyote 1.7.11 runs an actor's handlers on a thread that ends when its inbox is empty, and starts a new OS thread

@@ -49,7 +49,7 @@ public sealed record InterleavingOptions
     /// </summary>
     public bool FocusFaults { get; init; } = true;
 
-    /// <summary>Properties whose monitors are registered (names from <see cref="ClusterProperties.All"/>).</summary>
+    /// <summary>Properties checked (names from <see cref="ClusterProperties.All"/>).</summary>
     public IReadOnlySet<string> Properties { get; init; } = ClusterProperties.All.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Harness.Checking.Nightly;
 /// Coyote's part of a nightly run on one design: batches of <see cref="NightlyWork.InterleaveBatchSize"/> executions, the
 /// strategies taking turns batch by batch. Batch b of a strategy explores from seed <see cref="InterleavingExplorer.SpreadSeed"/>
 /// (root, b) and belongs to the shard that owns b. Coyote stops at a batch's first bug, so the batch goes on with that
-/// property's monitor removed, in rounds seeded by <see cref="InterleavingExplorer.RoundSeed"/>, until its executions are
+/// property's check removed, in rounds seeded by <see cref="InterleavingExplorer.RoundSeed"/>, until its executions are
 /// spent: every batch finds what it finds on its own, whichever machine runs it.
 /// </summary>
 public static class NightlyInterleave
@@ -99,7 +99,7 @@ public static class NightlyInterleave
                     bugs.TryAdd(property, (result, restricted, strategy, roundSeed));
                     if (!properties.Remove(property))
                     {
-                        // A bug that names no monitored property cannot be switched off: the batch ends here.
+                        // A bug that names no checked property cannot be switched off: the batch ends here.
                         break;
                     }
                 }
