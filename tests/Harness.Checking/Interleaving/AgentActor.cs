@@ -37,13 +37,11 @@ public sealed class AgentActor : ClusterActor
     /// <inheritdoc/>
     protected override void Start()
     {
-        var observed = new RemovalObservingFileSystem(Cluster.Disk, (role, id, data) =>
-        {
-            if (Cluster.Safety.NoDataLoss)
-            {
-                Check(SafetyChecks.VolumeRemoving(role, id, data, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
-            }
-        });
+        // Removals are observed only for no-data-loss: seeing one reads the volume's data.
+        IFileSystem observed = Cluster.NoDataLoss is null
+            ? Cluster.Disk
+            : new RemovalObservingFileSystem(Cluster.Disk, (role, id, data) =>
+                Check(NoDataLossCheck.VolumeRemoving(role, id, data, Cluster.Master.ViewWithIncarnations(Cluster.AgentId))));
         faults = new FaultInjectingFileSystem(observed);
         disk = Cluster.Options.AgentDisk?.Invoke(faults) ?? faults;
         ArmFaults();
@@ -239,14 +237,14 @@ public sealed class AgentActor : ClusterActor
             Narrate($"{ReplyText(reply)}");
             if (message is RunTaskMessage task && reply is TaskReply taskReply)
             {
-                if (Cluster.Safety.FreshVolume)
+                if (Cluster.Checks(ClusterProperties.FreshVolume))
                 {
-                    Check(SafetyChecks.TaskRan(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
+                    Check(FreshVolumeCheck.TaskRan(task.Role, task.Id, task.Incarnation, taskReply.SeenData));
                 }
 
-                if (taskReply.Outcome == TaskOutcome.Ran && Cluster.Safety.NoDataLoss)
+                if (taskReply.Outcome == TaskOutcome.Ran)
                 {
-                    Cluster.Safety.TaskDataWritten(task.Role, task.Id, task.Incarnation);
+                    Cluster.NoDataLoss?.TaskDataWritten(task.Role, task.Id, task.Incarnation);
                 }
             }
         }
@@ -316,15 +314,15 @@ public sealed class AgentActor : ClusterActor
     {
         registeredOn = Cluster.Epoch;
         // Every registration is checked, the first one included (it recovers from whatever the disk holds).
-        if (Cluster.Safety.RecoverBeforeRegister)
+        if (Cluster.Checks(ClusterProperties.RecoverBeforeRegister))
         {
-            Check(SafetyChecks.Registering(ClusterProperties.ObserveDisk(Cluster.Disk)));
+            Check(RecoverBeforeRegisterCheck.Registering(ClusterProperties.ObserveDisk(Cluster.Disk)));
         }
 
         // A new master that has not yet adopted the agent has no view to check against: the check waits for the adoption.
-        if (Cluster.Safety.NoDataLoss && !Cluster.Master.IsAdopting(Cluster.AgentId))
+        if (Cluster.NoDataLoss is { } noDataLoss && !Cluster.Master.IsAdopting(Cluster.AgentId))
         {
-            Check(Cluster.Safety.AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+            Check(noDataLoss.AgentRecovered(ImplCluster.VolumeDirectories(Cluster.Disk), Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
         }
 
         SendEvent(Cluster.MasterActor, new RegisterAgent(resources, Cluster.Epoch));
@@ -380,12 +378,12 @@ public sealed class AgentActor : ClusterActor
 
     private void ObserveCheckpoint(string when, bool commits = false)
     {
-        if (!Cluster.Safety.AtomicCheckpoint)
+        if (Cluster.AtomicCheckpoint is not { } atomicCheckpoint)
         {
             return;
         }
 
         var info = Cluster.Disk.FileExists(AgentLayout.InfoFile) ? Cluster.Disk.ReadFile(AgentLayout.InfoFile) : null;
-        Check(Cluster.Safety.CheckpointObserved(when, info, commits));
+        Check(atomicCheckpoint.Observed(when, info, commits));
     }
 }

@@ -37,7 +37,8 @@ public sealed class Cluster
         FaultsLeft = options.FaultBudget;
         Faults = options.Faults;
         Refinement = options.Refinement ? new RefinementObserver(this, options.RefinementStatistics) : null;
-        Safety = new SafetyChecks(options.Properties);
+        NoDataLoss = options.Properties.Contains(ClusterProperties.NoDataLoss) ? new NoDataLossCheck() : null;
+        AtomicCheckpoint = options.Properties.Contains(ClusterProperties.AtomicCheckpoint) ? new AtomicCheckpointCheck() : null;
     }
 
     /// <summary>What runs.</summary>
@@ -49,8 +50,14 @@ public sealed class Cluster
     /// <summary>The refinement observer, or null when refinement is off.</summary>
     public RefinementObserver? Refinement { get; }
 
-    /// <summary>The safety properties of this execution.</summary>
-    public SafetyChecks Safety { get; }
+    /// <summary>No-data-loss's check of this execution, or null when the property is not checked.</summary>
+    public NoDataLossCheck? NoDataLoss { get; }
+
+    /// <summary>Atomic-checkpoint's check of this execution, or null when the property is not checked.</summary>
+    public AtomicCheckpointCheck? AtomicCheckpoint { get; }
+
+    /// <summary>Whether <paramref name="property"/> (a name from <see cref="ClusterProperties.All"/>) is checked.</summary>
+    public bool Checks(string property) => Options.Properties.Contains(property);
 
     /// <summary>True once the agent refused its checkpoint: it stays down for good.</summary>
     public bool AgentStuck { get; set; }

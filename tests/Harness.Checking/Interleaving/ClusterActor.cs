@@ -146,7 +146,7 @@ public abstract class ClusterActor : Actor
     {
     }
 
-    /// <summary>Fails the execution at this step with <paramref name="violation"/>, a safety property's verdict (see <see cref="SafetyChecks"/>), unless it is null.</summary>
+    /// <summary>Fails the execution at this step with <paramref name="violation"/>, a safety property's verdict (a check such as <see cref="FreshVolumeCheck"/>), unless it is null.</summary>
     protected void Check(string? violation)
     {
         if (violation is not null)

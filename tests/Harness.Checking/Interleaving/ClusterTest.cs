@@ -4,7 +4,7 @@ namespace Harness.Checking.Interleaving;
 
 /// <summary>
 /// One Coyote execution: registers the convergence monitor when that property is chosen (the safety properties are
-/// checked where the actors observe them, <see cref="SafetyChecks"/>) and creates the master, the agent, the
+/// checked where the actors observe them, <see cref="FreshVolumeCheck"/>) and creates the master, the agent, the
 /// frameworks and the fault injector as actors. Actors, not tasks, because Coyote controls actors without rewriting
 /// the binaries, so a plain <c>dotnet test</c> explores them and CI needs no extra tool.
 /// </summary>

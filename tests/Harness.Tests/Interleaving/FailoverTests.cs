@@ -4,17 +4,13 @@ using Harness.Impl.Agents;
 using Harness.Impl.Masters;
 using Harness.Impl.Resources;
 using Harness.Impl.Storage;
-using Microsoft.Coyote;
-using Microsoft.Coyote.Actors;
-using Microsoft.Coyote.SystematicTesting;
 using Xunit;
-using MonitorEvent = Microsoft.Coyote.Specifications.Monitor.Event;
 
 namespace Harness.Tests.Interleaving;
 
 /// <summary>
-/// Master failover under Coyote (window W5): the fault, the monitors that learn the adopted view, and refinement across
-/// it. Seeds and budgets are fixed, so each test explores the same schedules every run.
+/// Master failover under Coyote (window W5): the fault, the no-data-loss check that learns the adopted view, and
+/// refinement across it. Seeds and budgets are fixed, so each test explores the same schedules every run.
 /// </summary>
 public sealed class FailoverTests
 {
@@ -25,7 +21,7 @@ public sealed class FailoverTests
     // W5: the master accepts a DESTROY and fails over before the agent takes it. The agent still holds the volume and
     // reports it; the new master adopts it with a fresh incarnation (keep-going's messages carry none), so the framework
     // takes it for a new volume and its task sees the destroyed incarnation's data. The model has the same bug, so
-    // refinement (on) stays quiet and the property monitor reports it.
+    // refinement (on) stays quiet and the property check reports it.
     [Fact]
     public void Explore_KeepGoingWithFailoverOnly_FindsTheAdoptedDestroyedVolumeAndItsTraceReplays()
     {
@@ -140,7 +136,7 @@ public sealed class FailoverTests
     private static readonly ExplorationSettings MistakeBudget = new() { Seed = 1, Iterations = 30 };
 
     [Fact]
-    public void Explore_ForgetfulFailoverWithPropertyMonitorsOnly_ReportsNothing()
+    public void Explore_ForgetfulFailoverWithPropertyChecksOnly_ReportsNothing()
     {
         var result = InterleavingExplorer.Explore(ForgetfulFailover with { Refinement = false }, MistakeBudget);
 
@@ -191,20 +187,20 @@ public sealed class FailoverTests
 
     // The case only the adoption shows: the old master had destroyed r1/v1 (its DESTROY was lost with the failover), so
     // its view lacks the volume and a check against it passes; the new master adopts r1/v1 back in the incarnation whose
-    // data a task made durable, and the directory holds none. The monitor reports it because it learns the adopted view.
-    private static readonly ResourceSet OldMasterView = ResourceSet.Create([new("r1", 1)], []);
+    // data a task made durable, and the directory holds none. The check reports it because it learns the adopted view.
+    private static readonly ResourceSet ViewWithoutV1 = ResourceSet.Create([new("r1", 1)], []);
 
-    private static readonly ResourceSet AdoptedView = ResourceSet.Create([new("r1", 1)], [new Volume("r1", "v1", 1, 1)]);
+    private static readonly ResourceSet ViewWithV1 = ResourceSet.Create([new("r1", 1)], [new Volume("r1", "v1", 1, 1)]);
 
     private static readonly VolumeDirectory[] EmptyVolume = [new("r1", "v1", 0)];
 
     [Fact]
     public void NoDataLoss_AdoptedBackWithoutItsData_ReportsTheLossAtTheAdoption()
     {
-        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
-        checks.TaskDataWritten("r1", "v1", 1);
+        var check = new NoDataLossCheck();
+        check.TaskDataWritten("r1", "v1", 1);
 
-        var bug = checks.ViewAdopted(EmptyVolume, OldMasterView, AdoptedView);
+        var bug = check.ViewAdopted(EmptyVolume, oldView: ViewWithoutV1, masterView: ViewWithV1);
 
         Assert.Equal("no-data-loss violated: r1/v1 lost the durable data of incarnation 1 when a new master adopted it (it holds no data), while the master still holds it", bug);
     }
@@ -212,19 +208,19 @@ public sealed class FailoverTests
     [Fact]
     public void NoDataLoss_SameDiskCheckedAgainstTheOldMastersViewOnly_ReportsNothing()
     {
-        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
-        checks.TaskDataWritten("r1", "v1", 1);
+        var check = new NoDataLossCheck();
+        check.TaskDataWritten("r1", "v1", 1);
 
-        Assert.Null(checks.AgentRecovered(EmptyVolume, OldMasterView));
+        Assert.Null(check.AgentRecovered(EmptyVolume, ViewWithoutV1));
     }
 
     [Fact]
     public void NoDataLoss_RegisteredWithoutDataTheMasterStillHolds_ReportsTheLossAcrossTheRestart()
     {
-        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
-        checks.TaskDataWritten("r1", "v1", 1);
+        var check = new NoDataLossCheck();
+        check.TaskDataWritten("r1", "v1", 1);
 
-        var bug = checks.AgentRecovered(EmptyVolume, AdoptedView);
+        var bug = check.AgentRecovered(EmptyVolume, ViewWithV1);
 
         Assert.Equal("no-data-loss violated: r1/v1 lost the durable data of incarnation 1 across a restart (it holds no data), while the master still holds it", bug);
     }
@@ -233,10 +229,10 @@ public sealed class FailoverTests
     public void NoDataLoss_OldMasterHeldWhatTheAdoptedViewLacks_ReportsTheLossAcrossTheFailover()
     {
         // The adopted view no longer holds the volume, so only the old master's view shows that its data was lost.
-        var checks = new SafetyChecks(ClusterProperties.All.ToHashSet());
-        checks.TaskDataWritten("r1", "v1", 1);
+        var check = new NoDataLossCheck();
+        check.TaskDataWritten("r1", "v1", 1);
 
-        var bug = checks.ViewAdopted(EmptyVolume, AdoptedView, OldMasterView);
+        var bug = check.ViewAdopted(EmptyVolume, oldView: ViewWithV1, masterView: ViewWithoutV1);
 
         Assert.Equal("no-data-loss violated: r1/v1 lost the durable data of incarnation 1 across a failover (it holds no data), while the master still holds it", bug);
     }

@@ -9,7 +9,7 @@ namespace Harness.Tests.Interleaving;
 /// <summary>
 /// The Coyote observers see for themselves: each test runs a deliberately wrong agent (a file-system decorator beside the
 /// tests, not in impl) that one closed gap catches, and asserts on that check's own text, which the observers did not
-/// have before (the atomic-checkpoint monitor only parsed resources.info; no-data-loss only looked at removals, with a
+/// have before (the atomic-checkpoint check only parsed resources.info; no-data-loss only looked at removals, with a
 /// copy of the master's view kept from accepted operations alone).
 /// </summary>
 public sealed class ObserverGapTests
@@ -56,9 +56,9 @@ public sealed class ObserverGapTests
 
     // A durable agent whose disk leaves out the fsync of the volume directory that a task makes after writing its data
     // (mutants/skip-directory-fsync.patch leaves out its kin in the agent's updates): the task reports its data durable, a
-    // power loss takes the data file's entry back, and the directory survives. Among the property monitors only the
+    // power loss takes the data file's entry back, and the directory survives. Among the property checks only the
     // durable-data check at registration sees it (found at execution 71); without that property the same exploration,
-    // every other monitor on, finds nothing in 100 executions.
+    // every other check on, finds nothing in 100 executions.
     [Fact]
     public void Explore_VolumeDirectoryFsyncLeftOut_OnlyTheDurableDataCheckSeesTheLoss()
     {
@@ -70,7 +70,7 @@ public sealed class ObserverGapTests
             RareInputOdds = 0,
             // Rare power losses, so that one still comes after a task ran (at the default odds the budget goes first).
             FaultOdds = 16,
-            // Refinement sees the loss too (the model's directory holds the data); the point here is the property monitors.
+            // Refinement sees the loss too (the model's directory holds the data); the point here is the property checks.
             Refinement = false,
             AgentDisk = disk => new VolumeFsyncLeftOutFileSystem(disk),
         };

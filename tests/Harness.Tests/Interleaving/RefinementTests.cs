@@ -16,7 +16,7 @@ public sealed class RefinementTests
 {
     private static readonly HashSet<string> NoProperties = new(StringComparer.Ordinal);
 
-    // Every design refines the model, bugs included (the model has the same bugs), so with the property monitors off a
+    // Every design refines the model, bugs included (the model has the same bugs), so with the property checks off a
     // refinement report could only be a mistake of the mapping: over every fault kind and two ids there is none.
     [Theory]
     [InlineData(AgentDesign.KeepGoing)]
@@ -66,7 +66,7 @@ public sealed class RefinementTests
     // An agent that writes resources.target with the volumes alone (only they need directory work) and puts the whole set
     // in it just before it commits: while a delta is applied, the pending target lacks the reservations. Recovery
     // finishes a pending target through the same commit, so every committed checkpoint, every registration, every
-    // directory and the converged state are right, and no property monitor reads a pending target's content. Refinement
+    // directory and the converged state are right, and no property check reads a pending target's content. Refinement
     // compares it whenever a crash or power loss leaves a target pending.
     private static readonly InterleavingOptions LossyTarget = new()
     {
@@ -77,7 +77,7 @@ public sealed class RefinementTests
     private static readonly ExplorationSettings MistakeBudget = new() { Seed = 5, Iterations = 40 };
 
     [Fact]
-    public void Explore_VolumesOnlyTargetWithPropertyMonitorsOnly_ReportsNothing()
+    public void Explore_VolumesOnlyTargetWithPropertyChecksOnly_ReportsNothing()
     {
         var result = InterleavingExplorer.Explore(LossyTarget with { Refinement = false }, MistakeBudget);
 
