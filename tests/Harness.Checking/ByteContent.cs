@@ -11,7 +11,7 @@ internal sealed class ByteContent : IEqualityComparer<byte[]>
     }
 
     /// <inheritdoc/>
-    public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+    public bool Equals(byte[]? x, byte[]? y) => x is null || y is null ? x == y : x.AsSpan().SequenceEqual(y);
 
     /// <inheritdoc/>
     public int GetHashCode(byte[] obj)

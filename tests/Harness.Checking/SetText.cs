@@ -18,6 +18,8 @@ public static class SetText
     public static string Format(IEnumerable<(string Role, long Amount)> reservations, IEnumerable<(string Role, string Id, long Incarnation)> volumes, bool incarnations) =>
         Write([.. reservations], [.. volumes], incarnations);
 
+    private const int MaxModelSets = 4096;
+
     private static readonly ConditionalWeakTable<Semantics, ConcurrentDictionary<(ulong, bool), string>> ModelSets = [];
 
     /// <summary>An implementation set, written like a model set whatever order the set keeps.</summary>
@@ -159,8 +161,19 @@ public static class SetText
     public static string Of(Semantics semantics, ulong set, bool incarnations)
     {
         ArgumentNullException.ThrowIfNull(semantics);
-        return ModelSets.GetValue(semantics, _ => new())
-            .GetOrAdd((set, incarnations), key => Write(semantics, key.Item1, key.Item2));
+        var written = ModelSets.GetValue(semantics, _ => new());
+        if (written.TryGetValue((set, incarnations), out var text))
+        {
+            return text;
+        }
+
+        // Bounded: a model can live as long as the process (refinement keeps one per design and bounds).
+        if (written.Count >= MaxModelSets)
+        {
+            written.Clear();
+        }
+
+        return written.GetOrAdd((set, incarnations), key => Write(semantics, key.Item1, key.Item2));
     }
 
     private static string Write(Semantics semantics, ulong set, bool incarnations)
