@@ -24,10 +24,10 @@ public static class FloorRatio
     public const string ProcessesOption = "--processes";
 
     /// <summary>
-    /// Runs <paramref name="rounds"/> alternating rounds after ten of warm-up, prints the medians and returns the median
-    /// ratio.
+    /// Runs <paramref name="rounds"/> alternating rounds after ten of warm-up and prints the medians; the last line, with
+    /// the median ratio, is what <see cref="RunProcesses"/> reads from each process.
     /// </summary>
-    public static double Run(int rounds, TextWriter output)
+    public static void Run(int rounds, TextWriter output)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rounds, 1);
         ArgumentNullException.ThrowIfNull(output);
@@ -60,11 +60,9 @@ public static class FloorRatio
             ratios.Add(c / f);
         }
 
-        var ratio = Median(ratios);
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{rounds} rounds: the cluster {Median(clusterMs):F2} ms, the floor {Median(floorMs):F2} ms an execution (medians); {RatioLabel} {ratio:F3} (rounds {ratios.Min():F2}-{ratios.Max():F2})"));
-        return ratio;
+            $"{rounds} rounds: the cluster {Median(clusterMs):F2} ms, the floor {Median(floorMs):F2} ms an execution (medians); {RatioLabel} {Median(ratios):F3} (rounds {ratios.Min():F2}-{ratios.Max():F2})"));
     }
 
     /// <summary>

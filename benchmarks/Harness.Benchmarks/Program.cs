@@ -7,7 +7,7 @@ if (args.Length > 0 && args[0] == FloorRatio.Option)
     // Not a BenchmarkDotNet run: the cluster and its floor alternately, in one process or in several (see FloorRatio).
     var rounds = 20;
     var processes = 0;
-    var usage = args.Length > 4;
+    var usage = false;
     for (var i = 1; i < args.Length && !usage; i++)
     {
         if (args[i] == FloorRatio.ProcessesOption && i + 1 < args.Length && processes == 0)

@@ -62,18 +62,17 @@ public sealed class MasterActor : ClusterActor
         }
 
         var adopting = Cluster.Master.IsAdopting(Cluster.AgentId);
-        // While adopting, the view with incarnations is the old master's, kept as a ghost; no-data-loss checks against it.
-        var adoptionCheck = adopting ? Cluster.NoDataLoss : null;
-        var oldView = adoptionCheck is null ? null : Cluster.Master.ViewWithIncarnations(Cluster.AgentId);
+        // While adopting, the view with incarnations is the old master's, kept as a ghost.
+        var oldView = Cluster.Master.ViewWithIncarnations(Cluster.AgentId);
         Cluster.Master.Register(Cluster.AgentId, registration.Reported);
         Cluster.MasterRegisteredEpoch = registration.Epoch;
         Cluster.Refinement?.Registered();
         Refine();
-        if (adoptionCheck is not null && oldView is not null)
+        if (adopting && Cluster.NoDataLoss is { } noDataLoss)
         {
             // The new master had no view of the agent until now: no-data-loss checks the agent's registration against the
             // view it adopted and the old master's (the agent's side waited for this).
-            Check(adoptionCheck.ViewAdopted(ImplCluster.VolumeDirectories(Cluster.Disk), oldView, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
+            Check(noDataLoss.ViewAdopted(ImplCluster.VolumeDirectories(Cluster.Disk), oldView, Cluster.Master.ViewWithIncarnations(Cluster.AgentId)));
         }
 
         Narrate($"{(adopting ? "the new master" : "master")} registers the agent ({registration.Reported}){(adopting ? ", adopts it as its view and sends" : " and sends its view")} {Cluster.Master.ViewWithIncarnations(Cluster.AgentId)}");
