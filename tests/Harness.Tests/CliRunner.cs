@@ -5,11 +5,13 @@ namespace Harness.Tests;
 /// <summary>Runs the <c>harness</c> command line in-process and captures what it prints.</summary>
 internal static class CliRunner
 {
-    public static (int Code, string Out, string Err) Run(params string[] args)
+    public static (int Code, string Out, string Err) Run(params string[] args) => Run(CancellationToken.None, args);
+
+    public static (int Code, string Out, string Err) Run(CancellationToken cancellation, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = Cli.Run(args, stdout, stderr);
+        var code = Cli.Run(args, stdout, stderr, cancellation);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

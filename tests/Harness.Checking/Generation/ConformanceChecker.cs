@@ -205,7 +205,9 @@ public static class ConformanceChecker
                 scenario.Commands.Count, report, origin));
         }
 
-        var complete = ran == scenarios.Count + exhaustive.Count;
+        // A cancellation can also cut the drawing short, before a single scenario is drawn: complete means every requested
+        // sequence was drawn and run.
+        var complete = scenarios.Count == options.Sequences && ran == scenarios.Count + exhaustive.Count;
         return new ConformResult(options, Math.Min(ran, scenarios.Count), lines, watch.Elapsed.TotalSeconds, hits, divergences, found, Math.Max(0, ran - scenarios.Count))
         {
             Complete = complete,

@@ -50,6 +50,27 @@ public sealed class CancellationTests(ITestOutputHelper output) : IDisposable
         AssertIncompleteResult("interleave");
     }
 
+    /// <summary>
+    /// A signal can arrive at any moment, even before the command has done any work; the processes above only see the
+    /// moments their timing happens to hit. A token cancelled before the command starts is the earliest of them all.
+    /// </summary>
+    [Theory]
+    [InlineData("model-check", "--design", "all")]
+    [InlineData("conform", "--design", "target-incarnation", "--sequences", "1000000")]
+    [InlineData("conform", "--design", "target", "--sequences", "0", "--exhaustive-depth", "3")]
+    [InlineData("interleave", "--design", "target-incarnation", "--time", "10m")]
+    [InlineData("interleave", "--design", "target", "--iterations", "1000000")]
+    public void Command_CancelledBeforeItStarts_WritesAnIncompleteResultAndExits130(params string[] args)
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        var (code, _, err) = CliRunner.Run(cancelled.Token, [.. args, "--out", Path.Combine(_dir, "out"), "--json", Path.Combine(_dir, "result.json")]);
+
+        Assert.True(code == 130, $"exit {code}: {err}");
+        AssertIncompleteResult(args[0]);
+    }
+
     private static string Program()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "harness.dll");
