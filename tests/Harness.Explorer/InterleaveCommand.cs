@@ -249,7 +249,11 @@ public static class InterleaveCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {InterleavingExplorer.Summary(result)}"));
             if (result.BugFound)
             {
+                // The same seed alone, stopped at the execution that found the bug, explores exactly these executions and
+                // writes the bug's trace and reports.
                 found.Add(result);
+                stdout.WriteLine($"  its trace: {HarnessCommand.Line([.. Arguments(options), "--strategy", ExplorationSettings.StrategyName(settings.Strategy),
+                    "--seed", seed.ToString(CultureInfo.InvariantCulture), "--iterations", result.Iterations.ToString(CultureInfo.InvariantCulture)])}");
             }
         }
 

@@ -53,6 +53,32 @@ public sealed class InterleaveCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_SeedsThatFindBugs_PrintForEachACommandThatExploresToTheSameBugAndWritesItsTrace()
+    {
+        var (code, output, _) = Run(
+            "interleave", "--design", "keep-going", "--faults", "rmdir,late-notice", "--fault-budget", "1",
+            "--properties", "fresh-volume", "--iterations", "100", "--seed", "7", "--seeds", "2");
+
+        Assert.Equal(1, code);
+        var lines = output.ReplaceLineEndings("\n").Split('\n');
+        var bugs = lines.Select((l, i) => (Seed: l, Next: i + 1 < lines.Length ? lines[i + 1] : "")).Where(p => p.Seed.Contains("bug found", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, bugs.Count);
+        foreach (var (seedLine, traceLine) in bugs)
+        {
+            Assert.StartsWith("  its trace: ", traceLine, StringComparison.Ordinal);
+            var dir = Path.Combine(outputDirectory, seedLine.Split(':')[0].Replace(' ', '-'));
+
+            var again = Run([.. Harness.Tests.Explorer.ShellWords.HarnessArguments(traceLine.Trim()["its trace: ".Length..]), "--out", dir]);
+
+            Assert.Equal(1, again.Code);
+            var found = seedLine[(seedLine.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+            Assert.Contains(found[..found.IndexOf(" in ", StringComparison.Ordinal)], again.Out, StringComparison.Ordinal);
+            Assert.Contains(found[found.IndexOf("): ", StringComparison.Ordinal)..], again.Out, StringComparison.Ordinal);
+            Assert.NotEmpty(Directory.GetFiles(dir, "*.trace"));
+        }
+    }
+
+    [Fact]
     public void Run_SeedWindowOnKeepGoing_ExitsOneWithReportsAndReplayCommand()
     {
         var json = Path.Combine(outputDirectory, "result.json");
