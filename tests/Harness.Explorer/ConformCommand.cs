@@ -114,9 +114,8 @@ public static class ConformCommand
         stdout.Write(ConformReport.Text(result));
         var interrupted = !result.Complete;
 
-        // The findings are printed above; their files are written next, each followed by the command that replays it. On the
-        // real disk each gets a work directory of its own: a replay leaves its disk in place, and one that finds state there
-        // starts as after a failover, so a shared directory would make every replay but the first run on another's disk.
+        // The findings are printed above; their files are written next, each followed by the command that replays it. A
+        // replay on the real disk runs in a temporary directory of its own, so the line replays the same way every time.
         var findings = new List<ResultFinding>();
         var n = 0;
         foreach (var f in result.Divergences.Concat(result.Violations))
@@ -124,8 +123,7 @@ public static class ConformCommand
             var kind = f.Kind == Harness.Checking.Generation.FindingKind.Divergence ? "divergence" : string.Join('-', f.Properties.Select(p => p.Name()));
             var path = Path.Combine(outDir, string.Create(CultureInfo.InvariantCulture, $"{options.Design.Name()}-{kind}-{++n}.scenario"));
             CliFiles.WriteFile(path, $"# {f.Summary}\n# {f.Origin}\n{f.Minimal.Format()}");
-            var replay = HarnessCommand.Line(["replay", CliFiles.Display(path), "--design", options.Design.Name(), "--disk", diskName,
-                .. options.Disk == DiskKind.Real ? new[] { "--work-dir", Path.ChangeExtension(CliFiles.Display(path), ".work") } : []]);
+            var replay = HarnessCommand.Line("replay", CliFiles.Display(path), "--design", options.Design.Name(), "--disk", diskName);
             stdout.WriteLine($"replay: {replay}");
             findings.Add(Finding(options, f, path, replay));
         }

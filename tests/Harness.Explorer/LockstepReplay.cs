@@ -7,21 +7,45 @@ namespace Harness.Explorer;
 /// <summary><c>harness replay --disk sim|real</c>: the scenario on the model and the implementation in lockstep.</summary>
 public static class LockstepReplay
 {
-    /// <summary>Runs the scenario, printing each line's events on both sides and any divergence; returns the exit code.</summary>
-    public static int Run(Design design, Scenario scenario, string file, string? workDirectory, bool showTree, TextWriter stdout, out LockstepReport report)
+    /// <summary>
+    /// Runs the scenario, printing each line's events on both sides and any divergence; returns the exit code. On the real
+    /// disk the agents work in <paramref name="workDirectory"/>, which keeps their disks, or else in a temporary directory
+    /// removed afterwards, so that the same command line replays the same way every time it is run.
+    /// </summary>
+    public static int Run(Design design, Scenario scenario, string file, DiskKind disk, string? workDirectory, bool showTree, TextWriter stdout, out LockstepReport report)
     {
         ArgumentNullException.ThrowIfNull(scenario);
         ArgumentNullException.ThrowIfNull(stdout);
-        var impl = new ImplOptions { Disk = workDirectory is null ? DiskKind.Simulated : DiskKind.Real, WorkDirectory = workDirectory };
-        if (workDirectory is not null)
+        if (disk == DiskKind.Simulated || workDirectory is not null)
+        {
+            return Run(design, scenario, file, disk, workDirectory, showTree, stdout, out report, kept: true);
+        }
+
+        CliFiles.CheckTempSpace();
+        var temporary = Directory.CreateTempSubdirectory("harness-replay-").FullName;
+        try
+        {
+            return Run(design, scenario, file, disk, temporary, showTree, stdout, out report, kept: false);
+        }
+        finally
+        {
+            Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    private static int Run(Design design, Scenario scenario, string file, DiskKind disk, string? workDirectory, bool showTree, TextWriter stdout, out LockstepReport report, bool kept)
+    {
+        var impl = new ImplOptions { Disk = disk, WorkDirectory = workDirectory };
+        if (disk == DiskKind.Real && kept)
         {
             // Checked before the run: a read-only work directory is bad input, not a crash halfway through the scenario.
-            CliFiles.EnsureDirectory(workDirectory, "--work-dir");
+            CliFiles.EnsureDirectory(workDirectory!, "--work-dir");
         }
 
         // On the real disk the liveness phase runs on a copy, so the user's directory shows the scenario's outcome.
         var runner = new LockstepRunner(design, scenario, new LockstepOptions { Implementation = impl });
-        stdout.WriteLine($"replay {file} on {design.Name()}, model and implementation in lockstep on the {(workDirectory is null ? "simulated" : "real")} disk");
+        stdout.WriteLine($"replay {file} on {design.Name()}, model and implementation in lockstep on the " +
+            (disk == DiskKind.Simulated ? "simulated disk" : kept ? $"real disk in {workDirectory}" : "real disk in a temporary directory"));
         IReadOnlyList<string> started;
         try
         {

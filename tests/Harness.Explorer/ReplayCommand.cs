@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Harness.Checking;
 using Harness.Checking.Results;
 using Harness.Model;
 
@@ -20,8 +21,10 @@ public static class ReplayCommand
         var property = CliOptions.Text("--property", "P", "with a result file: the property whose finding to replay");
         var disk = CliOptions.Choice("--disk", "model", ["model", "sim", "real"],
             "model: the model only; sim: the model and the implementation in lockstep on simulated disks, compared after every line; " +
-            "real: as sim on the real disk in --work-dir DIR/a1, DIR/a2, ... (created if missing and left in place)");
-        var workDir = CliOptions.Text("--work-dir", "DIR", "where the real disk's agents work (with --disk real)");
+            "real: as sim on the real disk, in a temporary directory removed afterwards, or in --work-dir DIR");
+        var workDir = CliOptions.Text("--work-dir", "DIR",
+            "with --disk real: run the agents in DIR/a1, DIR/a2, ... (created if missing) and leave their disks there; " +
+            "a DIR that already holds agent state is recovered from, so a second run does not start from empty disks");
         var showTree = CliOptions.Flag("--show-tree", "with --disk sim or real: print each agent's directory tree and checkpoints after each line");
         var json = CliOptions.Text("--json", "FILE", "also write the result document to FILE");
         var command = new Command("replay", "Run a scenario on the reference model (or on the model and the implementation in lockstep), " +
@@ -35,11 +38,7 @@ public static class ReplayCommand
         command.Validators.Add(r =>
         {
             var diskValue = CliOptions.Value(r, disk);
-            if (diskValue == "real" && !CliOptions.Given(r, workDir))
-            {
-                r.AddError("--disk real needs --work-dir DIR");
-            }
-            else if (diskValue != "real" && CliOptions.Given(r, workDir))
+            if (diskValue != "real" && CliOptions.Given(r, workDir))
             {
                 r.AddError("--work-dir applies to --disk real only");
             }
@@ -118,7 +117,7 @@ public static class ReplayCommand
         int code;
         if (disk != "model")
         {
-            code = LockstepReplay.Run(design.Value, scenario, file, disk == "real" ? workDir : null, showTree, context.Out, out var report);
+            code = LockstepReplay.Run(design.Value, scenario, file, disk == "real" ? DiskKind.Real : DiskKind.Simulated, workDir, showTree, context.Out, out var report);
             var steps = scenario.Commands.Select(c => c.ToString()).ToList();
             if (report.Diverged)
             {

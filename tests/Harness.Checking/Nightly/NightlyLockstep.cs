@@ -221,10 +221,7 @@ public static class NightlyLockstep
         {
             var what = kind == GenFindingKind.Divergence ? "divergence" : string.Join('-', properties.Select(p => p.Name()));
             var file = files.Write($"{checker}-{design.Name()}-{what}", ".scenario", $"# {summary}\n# found in {origin}\n{minimal.Format()}");
-            // On the real disk a replay needs a work directory, one per finding: a replay leaves its disk there.
-            string[] replay = disk == "real"
-                ? ["replay", files.CommandPath(file), "--design", design.Name(), "--disk", "real", "--work-dir", files.CommandPath(Path.ChangeExtension(file, ".work"))]
-                : ["replay", files.CommandPath(file), "--design", design.Name(), "--disk", "sim"];
+            string[] replay = ["replay", files.CommandPath(file), "--design", design.Name(), "--disk", disk];
             return new Results.Finding
             {
                 Kind = kind == GenFindingKind.Divergence ? Results.FindingKind.Divergence : Results.FindingKind.Violation,

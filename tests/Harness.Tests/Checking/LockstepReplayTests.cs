@@ -97,8 +97,20 @@ public sealed class LockstepReplayTests : IDisposable
         Assert.Contains("simulated disk", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Replay_RealDiskWithoutWorkDirectory_RunsTheSameWayEveryTime()
+    {
+        var scenario = Scenario("reserve r1 size=2\ncreate r1/v1\ndeliver\ndeliver\n");
+
+        var first = Run("replay", scenario, "--design", "target", "--disk", "real");
+        var second = Run("replay", scenario, "--design", "target", "--disk", "real");
+
+        Assert.Equal(0, first.Code);
+        Assert.Contains("on the real disk in a temporary directory", first.Out, StringComparison.Ordinal);
+        Assert.Equal(first, second);
+    }
+
     [Theory]
-    [InlineData("--disk", "real")]
     [InlineData("--disk", "nope")]
     [InlineData("--show-tree")]
     public void Replay_BadDiskOptions_ExitTwo(params string[] extra)

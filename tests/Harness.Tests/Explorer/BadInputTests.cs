@@ -104,7 +104,6 @@ public sealed class BadInputTests(BadInputFiles files, ITestOutputHelper output)
         { "replay", "replay needs FILE" },
         { "replay {d}/ok.scenario", "--design is required" },
         { "replay {d}/ok.scenario --design target --disk nope", "--disk takes model, sim or real, got 'nope'" },
-        { "replay {d}/ok.scenario --design target --disk real", "--disk real needs --work-dir" },
         { "replay {d}/ok.scenario --design target --show-tree", "--show-tree needs --disk sim or --disk real" },
         { "replay {d}/ok.scenario --design target --work-dir {d}/w", "--work-dir applies to --disk real only" },
         { "replay {d}/ok.scenario --design target --property fresh-volume", "--property applies to a result file" },

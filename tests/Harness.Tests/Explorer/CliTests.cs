@@ -64,10 +64,16 @@ public sealed class CliTests : IDisposable
             .Select(l => ShellWords.Split(l["replay: ".Length..]).Skip(1).ToArray())
             .ToList();
 
-        // Pasted one after the other, as printed: a replay leaves its real disk in place, so each needs its own.
+        // Pasted as printed, each one twice: the second run must not start from the disk the first one left.
         Assert.Equal(1, code);
         Assert.True(replays.Count >= 2, output);
-        Assert.All(replays, args => Assert.Equal(1, Run(args).Code));
+        Assert.All(replays, args =>
+        {
+            var first = Run(args);
+            var second = Run(args);
+            Assert.Equal(1, first.Code);
+            Assert.Equal(first, second);
+        });
     }
 
     [Fact]
