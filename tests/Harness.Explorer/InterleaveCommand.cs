@@ -244,7 +244,8 @@ public static class InterleaveCommand
             // Coyote's random generator advances its seed by one per execution, so neighbouring root seeds draw
             // overlapping random streams and are not independent samples; spread seeds are.
             var seed = InterleavingExplorer.SpreadSeed(settings.Seed, i);
-            var result = CoyoteLog.Quiet(null, () => InterleavingExplorer.Explore(options, settings with { Seed = seed }));
+            var explored = CoyoteLog.Quiet(null, () => InterleavingExplorer.Explore(options, settings with { Seed = seed }));
+            var result = InWords(explored, explored.BugConvergenceProblems ?? []);
             ran++;
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seed {seed}: {InterleavingExplorer.Summary(result)}"));
             if (result.BugFound)

@@ -147,9 +147,10 @@ public static class NightlyInterleave
         // The schedule replays only with the options it was explored with; `harness replay X.trace` reads them from here.
         files.Write(stem, ".trace.args", system.ToArguments() + "\n");
         var narration = new List<string>();
+        var problems = new List<string?>();
         try
         {
-            InterleavingExplorer.Replay(system with { Narration = narration }, result.Trace ?? string.Empty);
+            InterleavingExplorer.Replay(system with { Narration = narration, ConvergenceProblems = problems }, result.Trace ?? string.Empty);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
@@ -163,7 +164,8 @@ public static class NightlyInterleave
             Design = design.Name(),
             Checker = Checkers.Interleave,
             Properties = property == "unknown" ? [] : [property],
-            Summary = string.Create(CultureInfo.InvariantCulture, $"{result.BugText} ({ExplorationSettings.StrategyName(strategy)}, seed {seed}, execution {result.Iterations})"),
+            Summary = string.Create(CultureInfo.InvariantCulture,
+                $"{InterleavingExplorer.BugInWords(result.BugText ?? "bug", problems.LastOrDefault(p => p is not null))} ({ExplorationSettings.StrategyName(strategy)}, seed {seed}, execution {result.Iterations})"),
             Steps = narration,
             Files = [trace, trace + ".args", steps],
             Replay = HarnessCommand.Line(["interleave", .. system.ToArguments().Split(' ', StringSplitOptions.RemoveEmptyEntries), "--replay", files.CommandPath(trace)]),

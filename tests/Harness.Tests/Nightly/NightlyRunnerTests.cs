@@ -103,9 +103,32 @@ public sealed class NightlyRunnerTests : IDisposable
 
         var findings = NightlyRunner.Run(options).Report.Findings.Where(f => f.Checker == Checkers.ConformReal).ToList();
 
-        // Pasted one after the other: a real-disk replay needs a work directory, and leaves its disk there.
+        // Pasted one after the other, each twice: the second run must not start from the disk the first one left.
         Assert.True(findings.Count >= 2, string.Join("\n", findings.Select(f => f.Summary)));
-        Assert.All(findings, f => Assert.Equal(1, CliRunner.Run(Harness.Tests.Explorer.ShellWords.Split(f.Replay!).Skip(1).ToArray()).Code));
+        Assert.All(findings, f =>
+        {
+            var args = Harness.Tests.Explorer.ShellWords.Split(f.Replay!).Skip(1).ToArray();
+            var first = CliRunner.Run(args);
+            Assert.Equal(1, first.Code);
+            Assert.Equal(first, CliRunner.Run(args));
+        });
+    }
+
+    [Fact]
+    public void Run_InterleaveFindsNoConvergence_SaysWhatNeverConvergedInTheProjectsWords()
+    {
+        var work = SmallWork with
+        {
+            InterleaveBatches = 4,
+            InterleaveBatchSize = 25,
+            Shares = new Dictionary<string, double>(StringComparer.Ordinal) { [Checkers.Interleave] = 1 },
+        };
+
+        var findings = NightlyRunner.Run(Options("words", Shard.Whole, work, [Design.KeepGoing])).Report.Findings;
+
+        var convergence = Assert.Single(findings, f => f.Properties.Contains("convergence"));
+        Assert.StartsWith("convergence violated: the cluster never converged once faults and operations stopped: ", convergence.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("(the replay recorded no problem)", convergence.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
