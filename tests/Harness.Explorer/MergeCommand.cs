@@ -45,7 +45,13 @@ public static class MergeCommand
 
             var outArg = parse.GetValue(outDir) ?? Path.Combine("out", "nightly-merged");
             CliFiles.EnsureDirectory(outArg, "--out");
-            string[] again = mutantsDir is null ? ["merge", .. dirs, "--out", outArg] : ["merge", .. dirs, "--out", outArg, "--mutants", mutantsDir];
+            var expectationsFile = parse.GetValue(expectations);
+            string[] again =
+            [
+                "merge", .. dirs, "--out", outArg,
+                .. expectationsFile is null ? Array.Empty<string>() : ["--expectations", expectationsFile],
+                .. mutantsDir is null ? Array.Empty<string>() : ["--mutants", mutantsDir],
+            ];
             var outcome = NightlyMerge.Merge(dirs, expected, outArg, again, mutantsDir);
             NightlyCommand.PrintSummary(context.Out, outcome, outArg);
             return outcome.Report.ExitCode;

@@ -66,6 +66,11 @@ public static class NightlyCommand
                 arguments.AddRange(["--shard", part.ToString()]);
             }
 
+            if (parse.GetValue(expectations) is { } e)
+            {
+                arguments.AddRange(["--expectations", e]);
+            }
+
             if (mutantsDir is not null)
             {
                 arguments.AddRange(["--mutants", mutantsDir]);

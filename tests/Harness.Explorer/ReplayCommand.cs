@@ -14,14 +14,17 @@ public static class ReplayCommand
         ArgumentNullException.ThrowIfNull(context);
         var file = new System.CommandLine.Argument<string>("FILE")
         {
-            Description = "a scenario (docs/scenario.md), a result file (--json of any command: choose its finding with --design and " +
-                "--property), or a .trace written by interleave (replayed with the options saved beside it)",
+            Description = "a scenario (docs/scenario.md), a result file (--json of any command, or a nightly report.json: choose its " +
+                "finding with --design and --property, or --finding), or a .trace written by interleave (replayed with the options saved beside it)",
         };
         var design = CliOptions.Design(allowAll: false, "the agent design (taken from the file when it says which)");
-        var property = CliOptions.Text("--property", "P", "with a result file: the property whose finding to replay");
+        var property = CliOptions.Text("--property", "P", "with a result file: the property whose finding to replay, or divergence");
+        var findingNumber = CliOptions.Number("--finding", 0, 1, int.MaxValue,
+            "with a result file: its N-th finding, counted from 1 in the order of the file's findings");
         var disk = CliOptions.Choice("--disk", "model", ["model", "sim", "real"],
             "model: the model only; sim: the model and the implementation in lockstep on simulated disks, compared after every line; " +
-            "real: as sim on the real disk, in a temporary directory removed afterwards, or in --work-dir DIR");
+            "real: as sim on the real disk, in a temporary directory removed afterwards, or in --work-dir DIR. " +
+            "A finding of a result file replays on the disk its own replay line names unless --disk is given");
         var workDir = CliOptions.Text("--work-dir", "DIR",
             "with --disk real: run the agents in DIR/a1, DIR/a2, ... (created if missing) and leave their disks there; " +
             "a DIR that already holds agent state is recovered from, so a second run does not start from empty disks");
@@ -33,7 +36,7 @@ public static class ReplayCommand
             "not converging violates convergence, and an 'expect' line that does not hold is reported with its line. " +
             "Exit codes: 0 nothing violated and no divergence, 1 a property violated, an expectation not met or a divergence, 2 bad usage or input.")
         {
-            file, design, property, disk, workDir, showTree, json,
+            file, design, property, findingNumber, disk, workDir, showTree, json,
         };
         command.Validators.Add(r =>
         {
@@ -52,7 +55,8 @@ public static class ReplayCommand
             parse.GetValue(file)!,
             parse.GetValue(design) is [var d] ? d : null,
             parse.GetValue(property),
-            parse.GetValue(disk)!,
+            CliOptions.Given(parse, findingNumber) ? parse.GetValue(findingNumber) : null,
+            CliOptions.Given(parse, disk) ? parse.GetValue(disk)! : null,
             parse.GetValue(workDir),
             parse.GetValue(showTree),
             parse.GetValue(json),
@@ -60,9 +64,10 @@ public static class ReplayCommand
         return command;
     }
 
-    private static int Run(CliContext context, string file, Design? design, string? property, string disk, string? workDir, bool showTree, string? json,
-        System.Text.Json.Nodes.JsonObject options)
+    private static int Run(CliContext context, string file, Design? design, string? property, int? findingNumber, string? diskGiven, string? workDir,
+        bool showTree, string? json, System.Text.Json.Nodes.JsonObject options)
     {
+        var disk = diskGiven ?? "model";
         if (json is not null)
         {
             CliFiles.CheckWritableFile(json, "--json");
@@ -70,9 +75,9 @@ public static class ReplayCommand
 
         if (file.EndsWith(".trace", StringComparison.OrdinalIgnoreCase))
         {
-            if (disk != "model" || property is not null)
+            if (diskGiven is not null || property is not null || findingNumber is not null)
             {
-                throw new UsageException("a Coyote trace replays on the implementation under Coyote: --disk and --property do not apply");
+                throw new UsageException("a Coyote trace replays on the implementation under Coyote: --disk, --property and --finding do not apply");
             }
 
             return CoyoteTraceReplay.Run(context, file, design, json);
@@ -81,25 +86,34 @@ public static class ReplayCommand
         Scenario scenario;
         if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            var finding = SelectFinding(file, design, property);
+            var finding = SelectFinding(file, design, property, findingNumber);
             design = Designs.Parse(finding.Design);
             if (finding.Files.FirstOrDefault(f => f.EndsWith(".trace", StringComparison.Ordinal)) is { } trace)
             {
-                if (disk != "model")
+                if (diskGiven is not null)
                 {
                     throw new UsageException($"the {finding.Design} finding in '{file}' is a Coyote schedule: --disk does not apply");
                 }
 
-                return CoyoteTraceReplay.Run(context, trace, design, json);
+                // A command's result names its files as its command lines do; a nightly report names them relative to itself.
+                var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, trace);
+                return CoyoteTraceReplay.Run(context, !File.Exists(trace) && File.Exists(beside) ? beside : trace, design, json);
             }
 
             scenario = Scenario.Parse(string.Join('\n', finding.Steps), file);
+
+            // A divergence shows only with the implementation beside the model: as the finding's own line replays it.
+            disk = diskGiven ?? DiskOf(finding.Replay) ?? "model";
+            if (disk != "real" && workDir is not null)
+            {
+                throw new UsageException("--work-dir applies to --disk real only");
+            }
         }
         else
         {
-            if (property is not null)
+            if (property is not null || findingNumber is not null)
             {
-                throw new UsageException("--property applies to a result file (.json) only");
+                throw new UsageException($"{(property is not null ? "--property" : "--finding")} applies to a result file (.json) only");
             }
 
             if (design is null)
@@ -110,7 +124,9 @@ public static class ReplayCommand
             scenario = Scenario.Parse(CliFiles.ReadFile(file, "a scenario file"), file);
         }
 
-        var replay = HarnessCommand.Line(["replay", CliFiles.Display(file), "--design", design.Value.Name(), .. property is null ? Array.Empty<string>() : ["--property", property], .. disk == "model" ? Array.Empty<string>() : ["--disk", disk], .. workDir is null ? Array.Empty<string>() : ["--work-dir", workDir]]);
+        // Without --work-dir: the line must replay the same way every time, and a work directory keeps what a run left.
+        var replay = HarnessCommand.Line(["replay", CliFiles.Display(file), "--design", design.Value.Name(), .. property is null ? Array.Empty<string>() : ["--property", property],
+            .. findingNumber is { } n ? ["--finding", n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(), .. disk == "model" ? Array.Empty<string>() : ["--disk", disk]]);
         var started = DateTimeOffset.UtcNow;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var findings = new List<Finding>();
@@ -249,26 +265,60 @@ public static class ReplayCommand
     /// The finding of a result file that <paramref name="design"/> and <paramref name="property"/> pick. When they pick none or
     /// more than one, the error lists every finding the file holds.
     /// </summary>
-    public static Finding SelectFinding(string file, Design? design, string? property)
+    /// <summary>
+    /// The finding of a result file that <paramref name="design"/>, <paramref name="property"/> (a property, or
+    /// <c>divergence</c>) and <paramref name="number"/> (the N-th of its findings, as they stand in the file) select. When they select none or
+    /// several, the error lists every replayable finding with the <c>--finding</c> that selects it alone.
+    /// </summary>
+    public static Finding SelectFinding(string file, Design? design, string? property, int? number = null)
     {
         var result = HarnessResult.Parse(CliFiles.ReadFile(file, "a result file (.json)"), file);
-        var replayable = result.Findings.Where(f => f.Steps.Count > 0 || f.Files.Any(p => p.EndsWith(".trace", StringComparison.Ordinal))).ToList();
+        var replayable = result.Findings
+            .Select((f, i) => (Finding: f, Number: i + 1))
+            .Where(f => f.Finding.Steps.Count > 0 || f.Finding.Files.Any(p => p.EndsWith(".trace", StringComparison.Ordinal)))
+            .ToList();
         var picked = replayable
-            .Where(f => design is null || f.Design == design.Value.Name())
-            .Where(f => property is null || f.Properties.Contains(property))
+            .Where(f => number is null || f.Number == number)
+            .Where(f => design is null || f.Finding.Design == design.Value.Name())
+            .Where(f => property is null || f.Finding.Properties.Contains(property) || (property == Divergence && f.Finding.Kind == FindingKind.Divergence))
             .ToList();
         if (picked.Count == 1)
         {
-            return picked[0];
+            return picked[0].Finding;
         }
 
         var held = replayable.Count == 0
             ? "it holds no replayable finding"
-            : "it holds: " + string.Join(", ", replayable.Select(f => $"--design {f.Design} --property {(f.Properties.Count > 0 ? string.Join(",", f.Properties) : f.Kind.ToString().ToLowerInvariant())}"));
-        var asked = string.Join(' ', new[] { design is null ? null : $"--design {design.Value.Name()}", property is null ? null : $"--property {property}" }.Where(s => s is not null));
+            : "it holds: " + string.Join("; ", replayable.Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"--finding {f.Number} ({f.Finding.Design}, {What(f.Finding)}, found by {f.Finding.Checker})")));
+        var asked = string.Join(' ', new[]
+        {
+            number is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--finding {number}"),
+            design is null ? null : $"--design {design.Value.Name()}",
+            property is null ? null : $"--property {property}",
+        }.Where(s => s is not null));
         throw new UsageException(picked.Count == 0
             ? $"'{file}' holds no finding{(asked.Length > 0 ? " for " + asked : string.Empty)}; {held}"
-            : $"'{file}' holds {picked.Count} findings{(asked.Length > 0 ? " for " + asked : string.Empty)}: choose one with --design and --property; {held}");
+            : $"'{file}' holds {picked.Count} findings{(asked.Length > 0 ? " for " + asked : string.Empty)}: choose one with --finding; {held}");
+    }
+
+    private const string Divergence = "divergence";
+
+    private static string What(Finding f) =>
+        f.Kind == FindingKind.Divergence ? Divergence : f.Properties.Count > 0 ? string.Join(" and ", f.Properties) + " violated" : "a violation";
+
+    /// <summary>The disk a finding's own replay line names, or null.</summary>
+    private static string? DiskOf(string? replay)
+    {
+        foreach (var disk in new[] { "sim", "real" })
+        {
+            if (replay?.Contains($" --disk {disk}", StringComparison.Ordinal) == true)
+            {
+                return disk;
+            }
+        }
+
+        return null;
     }
 }
 

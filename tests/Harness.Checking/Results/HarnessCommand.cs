@@ -9,13 +9,13 @@ public static class HarnessCommand
     /// <summary>The environment variable the launcher sets.</summary>
     public const string LauncherVariable = "HARNESS_LAUNCHER";
 
-    /// <summary>The program as a user types it: <c>./harness</c>, or the launcher path it was started by.</summary>
+    /// <summary>The program as a user types it: <c>./harness</c>, or the launcher path it was started by, quoted.</summary>
     public static string Prefix
     {
         get
         {
             var launcher = Environment.GetEnvironmentVariable(LauncherVariable);
-            return string.IsNullOrWhiteSpace(launcher) ? "./harness" : launcher;
+            return string.IsNullOrWhiteSpace(launcher) ? "./harness" : Quote(launcher);
         }
     }
 

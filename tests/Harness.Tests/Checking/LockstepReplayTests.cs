@@ -34,6 +34,53 @@ public sealed class LockstepReplayTests : IDisposable
     }
 
     [Fact]
+    public void Replay_ResultFileDivergence_SelectedAsDivergenceAndReplayedInLockstepAsItsLineSays()
+    {
+        var steps = Window.Split('\n').Select(l => l.Trim()).ToList();
+        Harness.Checking.Results.Finding Finding(Harness.Checking.Results.FindingKind kind, string[] properties, string disk) => new()
+        {
+            Kind = kind, Design = "keep-going", Checker = "conform", Properties = properties, Summary = "s", Steps = steps,
+            Replay = $"./harness replay x.scenario --design keep-going --disk {disk}",
+        };
+        var json = Path.Combine(_dir, "result.json");
+        File.WriteAllText(json, new Harness.Checking.Results.HarnessResult
+        {
+            Command = "conform",
+            Findings =
+            [
+                Finding(Harness.Checking.Results.FindingKind.Violation, ["fresh-volume"], "sim"),
+                Finding(Harness.Checking.Results.FindingKind.Divergence, [], "sim"),
+            ],
+        }.ToJson());
+
+        var byKind = Run("replay", json, "--property", "divergence");
+        var byNumber = Run("replay", json, "--finding", "2");
+        var onTheModel = Run("replay", json, "--finding", "2", "--disk", "model");
+
+        Assert.Equal(1, byKind.Code);
+        Assert.Contains("model and implementation in lockstep on the simulated disk", byKind.Out, StringComparison.Ordinal);
+        Assert.Equal(byKind, byNumber);
+        Assert.DoesNotContain("lockstep", onTheModel.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Replay_RealDiskInAWorkDirectory_RecordsAReplayLineThatReplaysTheSameWayEveryTime()
+    {
+        var json = Path.Combine(_dir, "r.json");
+        var (code, output, _) = Run("replay", Scenario(Window), "--design", "keep-going", "--disk", "real", "--work-dir", Path.Combine(_dir, "w"), "--json", json);
+
+        var replay = Harness.Checking.Results.HarnessResult.Parse(File.ReadAllText(json), json).Findings.Single().Replay!;
+        var first = Run(Harness.Tests.Explorer.ShellWords.HarnessArguments(replay));
+        var second = Run(Harness.Tests.Explorer.ShellWords.HarnessArguments(replay));
+
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("--work-dir", replay, StringComparison.Ordinal);
+        Assert.Equal(1, first.Code);
+        Assert.Equal(first, second);
+        Assert.Equal(output[output.IndexOf('\n', StringComparison.Ordinal)..], first.Out[first.Out.IndexOf('\n', StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
     public void Replay_SimDiskOnKeepGoingWindow_ReportsTheViolationOnBothSidesAndExitsOne()
     {
         var (code, output, _) = Run("replay", Scenario(Window), "--design", "keep-going", "--disk", "sim", "--show-tree");

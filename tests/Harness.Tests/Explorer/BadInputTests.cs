@@ -126,8 +126,10 @@ public sealed class BadInputTests(BadInputFiles files, ITestOutputHelper output)
         { "replay {d}/array.json", "{d}/array.json: not a result document" },
         { "replay {d}/v2.json", "result schema 'harness-result/2' is not supported" },
         { "replay {d}/truncated.json", "{d}/truncated.json: not JSON" },
-        { "replay {d}/mc.json", "choose one with --design and --property" },
-        { "replay {d}/mc.json --design target-incarnation", "holds no finding for --design target-incarnation; it holds: --design keep-going --property" },
+        { "replay {d}/mc.json", "choose one with --finding; it holds: --finding 1 (keep-going, " },
+        { "replay {d}/mc.json --design target-incarnation", "holds no finding for --design target-incarnation; it holds: --finding 1 (keep-going, " },
+        { "replay {d}/mc.json --finding 99", "holds no finding for --finding 99; it holds: --finding 1 (" },
+        { "replay {d}/ok.scenario --design target --finding 1", "--finding applies to a result file (.json) only" },
         { "replay {d}/mc.json --property no-data-loss", "holds no finding for --property no-data-loss" },
 
         // Directories that cannot be created or written, a directory where a file is expected, a full disk, no temporary space.

@@ -118,4 +118,29 @@ public sealed class CommandResultTests(CommandRuns runs) : IClassFixture<Command
             Assert.Equal(text, File.ReadAllText(path));
         }
     }
+
+    [Theory]
+    [InlineData("model-check")]
+    [InlineData("conform")]
+    [InlineData("interleave")]
+    public void ReplayOfTheResultFile_EveryFindingItLists_ReplaysByItsNumber(string command)
+    {
+        var run = runs.Runs[command];
+        var count = JsonNode.Parse(File.ReadAllText(run.Json))!["findings"]!.AsArray().Count;
+        Assert.True(count >= 1, run.Out);
+
+        var unselected = CliRunner.Run("replay", run.Json);
+
+        if (count > 1)
+        {
+            Assert.Equal(2, unselected.Code);
+            Assert.All(Enumerable.Range(1, count), n => Assert.Contains($"--finding {n} (", unselected.Err, StringComparison.Ordinal));
+        }
+
+        for (var n = 1; n <= count; n++)
+        {
+            var (code, _, err) = CliRunner.Run("replay", run.Json, "--finding", n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(code == 1, $"--finding {n} exited {code}: {err}");
+        }
+    }
 }

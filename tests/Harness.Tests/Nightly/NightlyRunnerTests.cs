@@ -82,6 +82,14 @@ public sealed class NightlyRunnerTests : IDisposable
             Assert.True(File.Exists(Path.Combine(_dir, "merged", file)), file);
         }
 
+        // Every finding of the merged report replays from it by its number.
+        var mergedReport = Path.Combine(_dir, "merged", "report.json");
+        for (var n = 1; n <= merged.Report.Findings.Count; n++)
+        {
+            var (code, _, err) = CliRunner.Run("replay", mergedReport, "--finding", n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(code == 1, $"--finding {n} exited {code}: {err}");
+        }
+
         var schema = JsonSchema.FromText(File.ReadAllText(RepoFiles.PathOf("docs/harness-result.schema.json")));
         foreach (var report in new[] { "whole", "merged" })
         {
@@ -129,6 +137,12 @@ public sealed class NightlyRunnerTests : IDisposable
         var convergence = Assert.Single(findings, f => f.Properties.Contains("convergence"));
         Assert.StartsWith("convergence violated: the cluster never converged once faults and operations stopped: ", convergence.Summary, StringComparison.Ordinal);
         Assert.DoesNotContain("(the replay recorded no problem)", convergence.Summary, StringComparison.Ordinal);
+
+        // The report names its schedule relative to itself; replayed from the report, from anywhere, it shows the same bug.
+        var number = findings.ToList().IndexOf(convergence) + 1;
+        var replayed = CliRunner.Run("replay", Path.Combine(_dir, "words", "report.json"), "--finding", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(replayed.Code == 1, replayed.Err);
+        Assert.Contains(convergence.Summary[..convergence.Summary.LastIndexOf(" (", StringComparison.Ordinal)], replayed.Out, StringComparison.Ordinal);
     }
 
     [Fact]
