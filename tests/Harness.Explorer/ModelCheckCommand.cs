@@ -25,7 +25,7 @@ public static class ModelCheckCommand
         var powerLosses = CliOptions.Number("--power-losses", 1, 0, 30, "power losses");
         var linkBreaks = CliOptions.Number("--link-breaks", 1, 0, 30, "broken connections");
         var failovers = CliOptions.Number("--failovers", 0, 0, 30, "master failovers (the master forgets its views and adopts what agents report)");
-        var maxStates = CliOptions.Number("--max-states", 100_000_000, 1, int.MaxValue - 2,
+        var maxStates = CliOptions.Number("--max-states", DefaultMaxStates, 1, int.MaxValue - 2,
             "stop after N distinct states; verdicts then read 'holds so far' and the result is incomplete");
         var noReduction = CliOptions.Flag("--no-reduction", "explore every transition, also those the sound reductions leave out");
         var noSymmetry = CliOptions.Flag("--no-symmetry", "store every state, not one per class of states that differ only in agent order and incarnation numbers");
@@ -146,7 +146,7 @@ public static class ModelCheckCommand
                 var lines = v.Steps.SelectMany(s => s.Lines).Select(l => l.ToString()).ToList();
                 // Convergence is decided by driving the cluster to rest after the last line, which the lockstep replay does.
                 var replay = HarnessCommand.Line(["replay", CliFiles.Display(path), "--design", r.Design.Name(), .. v.Property == PropertyId.Convergence ? LockstepFlags : []]);
-                files.Add((path, $"# {r.Design.Name()}: {v.Property.Name()} violated ({v.Explanation})\n# found by: {HarnessCommand.Line(["model-check", "--design", r.Design.Name(), .. BoundFlags(run.Bounds)])}\n" +
+                files.Add((path, $"# {r.Design.Name()}: {v.Property.Name()} violated ({v.Explanation})\n# found by: {HarnessCommand.Line(["model-check", "--design", r.Design.Name(), .. BoundFlags(run.Bounds), .. SearchFlags(run)])}\n" +
                     string.Join('\n', lines) + "\n"));
                 findings.Add(new Finding
                 {
@@ -242,6 +242,17 @@ public static class ModelCheckCommand
         ArgumentNullException.ThrowIfNull(bounds);
         return Harness.Checking.Nightly.NightlyModelCheck.Flags(bounds).Split(' ');
     }
+
+    /// <summary>The flags, other than the defaults, that shaped the search: its cap, its reductions and its store.</summary>
+    private static string[] SearchFlags(ModelCheckRun run) =>
+    [
+        .. run.MaxStates != DefaultMaxStates ? ["--max-states", run.MaxStates.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+        .. run.Reductions == Reductions.None ? ["--no-reduction"] : Array.Empty<string>(),
+        .. run.Engine.Symmetry ? Array.Empty<string>() : ["--no-symmetry"],
+        .. run.Engine.Store == StoreKind.Exact ? Array.Empty<string>() : ["--store", StoreName(run.Engine.Store)],
+    ];
+
+    private const int DefaultMaxStates = 100_000_000;
 
     /// <summary>The designs x properties table with the search's figures.</summary>
     public static void WriteTable(TextWriter w, IReadOnlyList<CheckResult> results)

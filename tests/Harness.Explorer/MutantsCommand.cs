@@ -75,6 +75,12 @@ public static class MutantsCommand
             var again = new List<string> { "mutants", "--budget", parse.GetValue(budget) ?? "3m" };
             again.AddRange(id is null ? [] : ["--only", id]);
             again.AddRange(chosen is null ? [] : ["--checkers", string.Join(',', chosen)]);
+            foreach (var option in new[] { sequences, executions, depth }.Where(o => CliOptions.Given(parse, o)))
+            {
+                again.AddRange([option.Name, parse.GetValue(option).ToString(CultureInfo.InvariantCulture)]);
+            }
+
+            again.AddRange(parse.GetValue(repo) is { } r ? ["--repo", r] : []);
             again.AddRange(["--out", outArg]);
             recorded["command"] = HarnessCommand.Line([.. again]);
             void Write(MutationReport report)

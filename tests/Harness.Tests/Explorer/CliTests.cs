@@ -77,6 +77,22 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void ModelCheck_FoundByLineOfAScenario_RunsTheSameSearch()
+    {
+        var first = Run("model-check", "--design", "target", "--max-states", "3000", "--no-symmetry", "--out", Path.Combine(_dir, "first"));
+        var foundBy = File.ReadLines(Directory.GetFiles(Path.Combine(_dir, "first"), "*.scenario")[0]).ElementAt(1);
+
+        Assert.StartsWith("# found by: ./harness model-check ", foundBy, StringComparison.Ordinal);
+        var again = Run([.. ShellWords.HarnessArguments(foundBy["# found by: ".Length..]), "--out", Path.Combine(_dir, "again")]);
+
+        Assert.Equal(1, first.Code);
+        Assert.Equal(first.Code, again.Code);
+        static string Table(string output) => string.Join('\n', output.Split('\n').Where(l => l.StartsWith("| target ", StringComparison.Ordinal)).Select(l => l[..l.LastIndexOf('|', l.Length - 2)]));
+        Assert.Contains("| target |", Table(first.Out), StringComparison.Ordinal);
+        Assert.Equal(Table(first.Out), Table(again.Out));
+    }
+
+    [Fact]
     public void ModelCheck_TargetIncarnation_HoldsAndExitsZero()
     {
         var (code, output, _) = Run("model-check", "--design", "target-incarnation", "--ops", "3", "--out", _dir);
