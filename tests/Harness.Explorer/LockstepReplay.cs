@@ -29,7 +29,15 @@ public static class LockstepReplay
         }
         finally
         {
-            Directory.Delete(temporary, recursive: true);
+            // Best effort: a directory that cannot be removed must not hide what the replay found.
+            try
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stdout.WriteLine($"warning: could not remove the temporary directory {temporary}: {e.Message}");
+            }
         }
     }
 

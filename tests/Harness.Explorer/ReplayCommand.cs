@@ -32,7 +32,7 @@ public static class ReplayCommand
         var json = CliOptions.Text("--json", "FILE", "also write the result document to FILE");
         var command = new Command("replay", "Run a scenario on the reference model (or on the model and the implementation in lockstep), " +
             "printing after each line what happened, the state of the master, the agent and its disk, and every property violated. " +
-            "Every replay ends by driving the system to rest without faults (on the real disk on a copy of --work-dir): " +
+            "Every replay ends by driving the system to rest without faults (on the real disk on a copy of the agents' directories): " +
             "not converging violates convergence, and an 'expect' line that does not hold is reported with its line. " +
             "Exit codes: 0 nothing violated and no divergence, 1 a property violated, an expectation not met or a divergence, 2 bad usage or input.")
         {
@@ -40,14 +40,14 @@ public static class ReplayCommand
         };
         command.Validators.Add(r =>
         {
-            var diskValue = CliOptions.Value(r, disk);
-            if (diskValue != "real" && CliOptions.Given(r, workDir))
+            // A finding of a result file replays on its own line's disk unless --disk is given: checked once that is known.
+            if (CliOptions.Given(r, disk) || !(r.GetResult(file)?.GetValueOrDefault<string>() ?? string.Empty).EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
-                r.AddError("--work-dir applies to --disk real only");
-            }
-            else if (diskValue == "model" && CliOptions.Given(r, showTree))
-            {
-                r.AddError("--show-tree needs --disk sim or --disk real");
+                var diskValue = CliOptions.Value(r, disk);
+                if (DiskProblem(diskValue, CliOptions.Given(r, workDir), CliOptions.Given(r, showTree)) is { } problem)
+                {
+                    r.AddError(problem);
+                }
             }
         });
         command.SetAction(parse => Run(
@@ -68,6 +68,11 @@ public static class ReplayCommand
         bool showTree, string? json, System.Text.Json.Nodes.JsonObject options)
     {
         var disk = diskGiven ?? "model";
+        if (findingNumber is null)
+        {
+            options.Remove("finding");
+        }
+
         if (json is not null)
         {
             CliFiles.CheckWritableFile(json, "--json");
@@ -95,19 +100,21 @@ public static class ReplayCommand
                     throw new UsageException($"the {finding.Design} finding in '{file}' is a Coyote schedule: --disk does not apply");
                 }
 
-                // A command's result names its files as its command lines do; a nightly report names them relative to itself.
+                // A nightly report names its files relative to itself; a command's result names them as its command lines do.
                 var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, trace);
-                return CoyoteTraceReplay.Run(context, !File.Exists(trace) && File.Exists(beside) ? beside : trace, design, json);
+                return CoyoteTraceReplay.Run(context, File.Exists(beside) ? beside : trace, design, json);
             }
 
             scenario = Scenario.Parse(string.Join('\n', finding.Steps), file);
 
             // A divergence shows only with the implementation beside the model: as the finding's own line replays it.
             disk = diskGiven ?? DiskOf(finding.Replay) ?? "model";
-            if (disk != "real" && workDir is not null)
+            if (DiskProblem(disk, workDir is not null, showTree) is { } problem)
             {
-                throw new UsageException("--work-dir applies to --disk real only");
+                throw new UsageException($"{problem} (the finding replays on --disk {disk})");
             }
+
+            options["disk"] = disk;
         }
         else
         {
@@ -261,10 +268,12 @@ public static class ReplayCommand
         return new ModelReplay(violated, converged, unmet);
     }
 
-    /// <summary>
-    /// The finding of a result file that <paramref name="design"/> and <paramref name="property"/> pick. When they pick none or
-    /// more than one, the error lists every finding the file holds.
-    /// </summary>
+    /// <summary>What is wrong with <c>--work-dir</c> or <c>--show-tree</c> on <paramref name="disk"/>, or null.</summary>
+    private static string? DiskProblem(string? disk, bool workDir, bool showTree) =>
+        disk != "real" && workDir ? "--work-dir applies to --disk real only"
+        : disk == "model" && showTree ? "--show-tree needs --disk sim or --disk real"
+        : null;
+
     /// <summary>
     /// The finding of a result file that <paramref name="design"/>, <paramref name="property"/> (a property, or
     /// <c>divergence</c>) and <paramref name="number"/> (the N-th of its findings, as they stand in the file) select. When they select none or
@@ -310,15 +319,9 @@ public static class ReplayCommand
     /// <summary>The disk a finding's own replay line names, or null.</summary>
     private static string? DiskOf(string? replay)
     {
-        foreach (var disk in new[] { "sim", "real" })
-        {
-            if (replay?.Contains($" --disk {disk}", StringComparison.Ordinal) == true)
-            {
-                return disk;
-            }
-        }
-
-        return null;
+        var words = replay?.Split(' ') ?? [];
+        var at = Array.IndexOf(words, "--disk");
+        return at >= 0 && at + 1 < words.Length && words[at + 1] is "model" or "sim" or "real" ? words[at + 1] : null;
     }
 }
 

@@ -60,10 +60,9 @@ public static class NightlyMerge
         foreach (var (dir, report) in shards)
         {
             var oldOut = report.Options["out"]?.GetValue<string>() ?? dir;
-            var oldPrefix = PrefixOf(report.Options["command"]?.GetValue<string>());
             foreach (var r in NightlyJudge.Checked(report.Results))
             {
-                results.Add(r with { Findings = [.. r.Findings.Select(f => Relocate(f, dir, oldOut, oldPrefix, outDirectory))] });
+                results.Add(r with { Findings = [.. r.Findings.Select(f => Relocate(f, dir, oldOut, outDirectory))] });
             }
 
             if (mutantsDirectory is null && mutants is null && report.Results.LastOrDefault(NightlyMutants.IsMutants) is { } nested)
@@ -111,29 +110,11 @@ public static class NightlyMerge
         return new NightlyRunner.Outcome(merged, judged);
     }
 
-    /// <summary>How a shard's printed commands start: its own command line up to the command's name.</summary>
-    private static string? PrefixOf(string? command)
-    {
-        foreach (var name in new[] { " nightly ", " merge " })
-        {
-            if (command?.IndexOf(name, StringComparison.Ordinal) is int at and > 0)
-            {
-                return command[..at];
-            }
-        }
-
-        return null;
-    }
-
     // A shard's files lie under its directory, named relative to it; the merged report keeps the same relative names, and
     // its commands start as this merge's own do, since they are pasted where the merge ran.
-    private static Finding Relocate(Finding f, string shardDirectory, string shardOut, string? shardPrefix, string outDirectory)
+    private static Finding Relocate(Finding f, string shardDirectory, string shardOut, string outDirectory)
     {
-        var replay = f.Replay;
-        if (shardPrefix is not null && replay is not null && replay.StartsWith(shardPrefix + " ", StringComparison.Ordinal))
-        {
-            replay = HarnessCommand.Prefix + replay[shardPrefix.Length..];
-        }
+        var replay = f.Replay is { } line ? HarnessCommand.WithThisPrefix(line) : null;
 
         foreach (var file in f.Files)
         {

@@ -26,6 +26,27 @@ public static class HarnessCommand
         return string.Join(' ', new[] { Prefix }.Concat(args.Select(Quote)));
     }
 
+    /// <summary>
+    /// <paramref name="line"/>, a line <see cref="Line"/> built under another launcher, starting with this process's
+    /// <see cref="Prefix"/> instead: its first word, as <see cref="Quote"/> writes words, is replaced.
+    /// </summary>
+    public static string WithThisPrefix(string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var end = 0;
+        while (end < line.Length && line[end] != ' ')
+        {
+            end = line[end] switch
+            {
+                '\'' => line.IndexOf('\'', end + 1) is var close and >= 0 ? close + 1 : line.Length,
+                '\\' => end + 2,
+                _ => end + 1,
+            };
+        }
+
+        return Prefix + line[Math.Min(end, line.Length)..];
+    }
+
     /// <summary>A path as a command line should show it: relative to the working directory when it lies below it.</summary>
     public static string DisplayPath(string path)
     {

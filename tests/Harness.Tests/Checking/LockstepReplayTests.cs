@@ -33,14 +33,14 @@ public sealed class LockstepReplayTests : IDisposable
         return file;
     }
 
-    [Fact]
-    public void Replay_ResultFileDivergence_SelectedAsDivergenceAndReplayedInLockstepAsItsLineSays()
+    /// <summary>A result file of the window's scenario: a violation on each disk, then a divergence on the simulated one.</summary>
+    private string WindowResult()
     {
         var steps = Window.Split('\n').Select(l => l.Trim()).ToList();
         Harness.Checking.Results.Finding Finding(Harness.Checking.Results.FindingKind kind, string[] properties, string disk) => new()
         {
             Kind = kind, Design = "keep-going", Checker = "conform", Properties = properties, Summary = "s", Steps = steps,
-            Replay = $"./harness replay x.scenario --design keep-going --disk {disk}",
+            Replay = $"./harness replay x.scenario --design keep-going{(disk == "model" ? "" : " --disk " + disk)}",
         };
         var json = Path.Combine(_dir, "result.json");
         File.WriteAllText(json, new Harness.Checking.Results.HarnessResult
@@ -48,14 +48,45 @@ public sealed class LockstepReplayTests : IDisposable
             Command = "conform",
             Findings =
             [
-                Finding(Harness.Checking.Results.FindingKind.Violation, ["fresh-volume"], "sim"),
+                Finding(Harness.Checking.Results.FindingKind.Violation, ["fresh-volume"], "model"),
+                Finding(Harness.Checking.Results.FindingKind.Violation, ["fresh-volume"], "real"),
                 Finding(Harness.Checking.Results.FindingKind.Divergence, [], "sim"),
             ],
         }.ToJson());
+        return json;
+    }
+
+    [Fact]
+    public void Replay_ResultFileFindingOnTheRealDisk_TakesTheDiskAndItsOptionsFromTheFindingsLine()
+    {
+        var json = WindowResult();
+        var record = Path.Combine(_dir, "r.json");
+
+        var temporary = Run("replay", json, "--finding", "2", "--json", record);
+        var kept = Run("replay", json, "--finding", "2", "--work-dir", Path.Combine(_dir, "w"), "--show-tree");
+        var onTheModel = Run("replay", json, "--finding", "1", "--work-dir", Path.Combine(_dir, "w2"));
+
+        Assert.Equal(1, temporary.Code);
+        Assert.Contains("on the real disk in a temporary directory", temporary.Out, StringComparison.Ordinal);
+        var recorded = Harness.Checking.Results.HarnessResult.Parse(File.ReadAllText(record), record).Options;
+        Assert.Equal("real", recorded["disk"]!.GetValue<string>());
+        Assert.Equal(2, recorded["finding"]!.GetValue<int>());
+        Assert.Equal(1, kept.Code);
+        Assert.Contains("| a1/", kept.Out, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(_dir, "w", "a1")));
+        Assert.Equal(2, onTheModel.Code);
+        Assert.Contains("--work-dir applies to --disk real only (the finding replays on --disk model)", onTheModel.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "w2")));
+    }
+
+    [Fact]
+    public void Replay_ResultFileDivergence_SelectedAsDivergenceAndReplayedInLockstepAsItsLineSays()
+    {
+        var json = WindowResult();
 
         var byKind = Run("replay", json, "--property", "divergence");
-        var byNumber = Run("replay", json, "--finding", "2");
-        var onTheModel = Run("replay", json, "--finding", "2", "--disk", "model");
+        var byNumber = Run("replay", json, "--finding", "3");
+        var onTheModel = Run("replay", json, "--finding", "3", "--disk", "model");
 
         Assert.Equal(1, byKind.Code);
         Assert.Contains("model and implementation in lockstep on the simulated disk", byKind.Out, StringComparison.Ordinal);
@@ -75,6 +106,7 @@ public sealed class LockstepReplayTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.DoesNotContain("--work-dir", replay, StringComparison.Ordinal);
+        Assert.False(Harness.Checking.Results.HarnessResult.Parse(File.ReadAllText(json), json).Options.ContainsKey("finding"));
         Assert.Equal(1, first.Code);
         Assert.Equal(first, second);
         Assert.Equal(output[output.IndexOf('\n', StringComparison.Ordinal)..], first.Out[first.Out.IndexOf('\n', StringComparison.Ordinal)..]);

@@ -1,3 +1,4 @@
+using Harness.Checking.Nightly;
 using Harness.Checking.Results;
 using Xunit;
 
@@ -39,25 +40,69 @@ public sealed class PrintedCommandTests : IDisposable
         Assert.Equal([Launcher, "replay"], words[..2]);
     }
 
+    [Theory]
+    [InlineData("./harness")]
+    [InlineData("/opt/my nightly tools/harness")]
+    [InlineData("/opt/it's merge/harness")]
+    [InlineData("harness")]
+    public void WithThisPrefix_LineOfAnotherLauncher_StartsWithThisOneAndKeepsTheRest(string other)
+    {
+        Environment.SetEnvironmentVariable(HarnessCommand.LauncherVariable, other);
+        var line = HarnessCommand.Line("replay", "files/a b.scenario", "--design", "keep-going");
+
+        Environment.SetEnvironmentVariable(HarnessCommand.LauncherVariable, "/new place/harness");
+
+        Assert.Equal("'/new place/harness' replay 'files/a b.scenario' --design keep-going", HarnessCommand.WithThisPrefix(line));
+    }
+
     [Fact]
-    public void NightlyAndMerge_CommandsTheyRecord_KeepTheExpectationsAndTheMergesLauncher()
+    public void NightlyAndMerge_CommandsTheyRecord_KeepTheExpectations()
     {
         var expectations = Path.Combine(_dir, "expected.tsv");
-        File.Copy(RepoFiles.PathOf(Harness.Checking.Nightly.Expectations.RepositoryPath), expectations);
+        File.Copy(RepoFiles.PathOf(Expectations.RepositoryPath), expectations);
         var shard = Path.Combine(_dir, "shard");
-        var merged = Path.Combine(_dir, "merged");
 
-        var nightly = RunAs("./harness", "nightly", "--budget", "1s", "--designs", "keep-going", "--checkers", "model-check", "--expectations", expectations, "--out", shard);
-        var merge = RunAs("/elsewhere/harness", "merge", shard, "--out", merged, "--expectations", expectations);
+        var nightly = RunAs("./harness", "nightly", "--budget", "1s", "--designs", "target-incarnation", "--checkers", "model-check", "--expectations", expectations, "--out", shard);
+        var merge = RunAs("./harness", "merge", shard, "--out", Path.Combine(_dir, "merged"), "--expectations", expectations);
 
         Assert.True(nightly.Code is 0 or 1, nightly.Err);
         Assert.True(merge.Code is 0 or 1, merge.Err);
-        var shardReport = HarnessResult.Parse(File.ReadAllText(Path.Combine(shard, "report.json")), "shard");
-        var mergedReport = HarnessResult.Parse(File.ReadAllText(Path.Combine(merged, "report.json")), "merged");
-        Assert.Contains($"--expectations {expectations}", shardReport.Options["command"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Contains($"--expectations {expectations}", mergedReport.Options["command"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.NotEmpty(mergedReport.Findings);
-        Assert.All(shardReport.Findings, f => Assert.StartsWith("./harness replay ", f.Replay, StringComparison.Ordinal));
-        Assert.All(mergedReport.Findings, f => Assert.StartsWith("/elsewhere/harness replay ", f.Replay, StringComparison.Ordinal));
+        Assert.Contains($"--expectations {expectations}", Command(shard), StringComparison.Ordinal);
+        Assert.Contains($"--expectations {expectations}", Command(Path.Combine(_dir, "merged")), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Merge_ShardsOfAnotherLauncher_LinesStartWithTheMergesEvenThroughAMergeOfAMerge()
+    {
+        // The shard's launcher and the first merge's directory both hold the name of a command.
+        Environment.SetEnvironmentVariable(HarnessCommand.LauncherVariable, "/opt/my nightly tools/harness");
+        var shard = Path.Combine(_dir, "shard");
+        var run = NightlyRunner.Run(new NightlyOptions
+        {
+            Designs = [Harness.Model.Design.KeepGoing],
+            OutDirectory = shard,
+            Expectations = Expectations.Load(RepoFiles.PathOf(Expectations.RepositoryPath)),
+            Work = new NightlyWork { ModelCheckLevels = 1, Shares = new Dictionary<string, double>(StringComparer.Ordinal) { [Checkers.ModelCheck] = 1 } },
+            ProgressInterval = TimeSpan.FromHours(1),
+            Arguments = ["nightly", "--checkers", "model-check"],
+        });
+        Assert.NotEmpty(run.Report.Findings);
+        var first = Path.Combine(_dir, "nightly");
+        var second = Path.Combine(_dir, "again");
+
+        var once = RunAs("/x/harness", "merge", shard, "--out", first);
+        var twice = RunAs("./harness", "merge", first, "--out", second);
+
+        Assert.True(once.Code is 0 or 1, once.Err);
+        Assert.True(twice.Code is 0 or 1, twice.Err);
+        Assert.All(Findings(first), f => Assert.StartsWith("/x/harness replay ", f.Replay, StringComparison.Ordinal));
+        Assert.All(Findings(second), f => Assert.StartsWith("./harness replay ", f.Replay, StringComparison.Ordinal));
+        Assert.Equal(run.Report.Findings.Count, Findings(second).Count);
+    }
+
+    private static HarnessResult Report(string dir) => HarnessResult.Parse(File.ReadAllText(Path.Combine(dir, "report.json")), dir);
+
+    private static string Command(string dir) => Report(dir).Options["command"]!.GetValue<string>();
+
+    private static IReadOnlyList<Finding> Findings(string dir) => Report(dir).Findings;
 }
