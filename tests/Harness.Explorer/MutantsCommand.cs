@@ -8,6 +8,10 @@ namespace Harness.Explorer;
 /// <summary><c>harness mutants</c>: the harness's own bug-finding power, measured on the mutant corpus.</summary>
 public static class MutantsCommand
 {
+    private const string DefaultBudget = "3m";
+
+    private static readonly string DefaultOut = Path.Combine("out", "mutants");
+
     /// <summary>Declares the command and binds its action to <paramref name="context"/>.</summary>
     public static Command Create(CliContext context)
     {
@@ -56,7 +60,7 @@ public static class MutantsCommand
                 throw new UsageException($"--only: no mutant '{id}' in mutants/index.json");
             }
 
-            var runBudget = ParseDuration(parse.GetValue(budget) ?? "3m");
+            var runBudget = ParseDuration(parse.GetValue(budget) ?? DefaultBudget);
             if (parse.GetValue(list))
             {
                 foreach (var m in corpus.Mutants.Where(m => id is null || m.Id == id))
@@ -67,22 +71,11 @@ public static class MutantsCommand
                 return Cli.Ok;
             }
 
-            var outArg = parse.GetValue(outDir) ?? Path.Combine("out", "mutants");
+            var outArg = parse.GetValue(outDir) ?? DefaultOut;
             var dir = CliFiles.EnsureDirectory(outArg, "--out");
             var recorded = CliOptions.Record(parse);
 
-            // The line that runs this measurement again, for the reports that quote it (the nightly's Bug-finding power).
-            var again = new List<string> { "mutants", "--budget", parse.GetValue(budget) ?? "3m" };
-            again.AddRange(id is null ? [] : ["--only", id]);
-            again.AddRange(chosen is null ? [] : ["--checkers", string.Join(',', chosen)]);
-            foreach (var option in new[] { sequences, executions, depth }.Where(o => CliOptions.Given(parse, o)))
-            {
-                again.AddRange([option.Name, parse.GetValue(option).ToString(CultureInfo.InvariantCulture)]);
-            }
-
-            again.AddRange(parse.GetValue(repo) is { } r ? ["--repo", r] : []);
-            again.AddRange(["--out", outArg]);
-            recorded["command"] = HarnessCommand.Line([.. again]);
+            recorded["command"] = Again(parse);
             void Write(MutationReport report)
             {
                 CliFiles.WriteFile(Path.Combine(dir, "kill-table.md"), KillTable.Markdown(report));
@@ -115,6 +108,30 @@ public static class MutantsCommand
             return final.Passed ? Cli.Ok : Cli.Violated;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The line that runs this measurement again, for the reports that quote it (the nightly's Bug-finding power): every
+    /// option given, as given, with the budget and the output directory spelled out; not the flags that change nothing
+    /// measured (<c>--keep-scratch</c>) or that measure nothing (<c>--list</c>).
+    /// </summary>
+    public static string Again(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var again = new List<string> { "mutants" };
+        foreach (var option in parse.CommandResult.Command.Options.Where(o => o.Name is not ("--keep-scratch" or "--list" or "--help")))
+        {
+            if (parse.GetResult(option) is { Implicit: false } given)
+            {
+                again.AddRange([option.Name, .. given.Tokens.Select(t => t.Value)]);
+            }
+            else if (option.Name is "--budget" or "--out")
+            {
+                again.AddRange([option.Name, option.Name == "--budget" ? DefaultBudget : DefaultOut]);
+            }
+        }
+
+        return HarnessCommand.Line([.. again]);
     }
 
     private static string FindRepository(string start)

@@ -149,4 +149,16 @@ public sealed class MutationRunnerTests : IDisposable
         var schema = JsonSchema.FromText(File.ReadAllText(RepoFiles.PathOf("docs/harness-result.schema.json")));
         Assert.True(schema.Evaluate(JsonNode.Parse(result.ToJson())).IsValid);
     }
+
+    [Theory]
+    [InlineData("mutants", "./harness mutants --budget 3m --out out/mutants")]
+    [InlineData("mutants --budget 90s --only names-allow-slash --out o --sequences 5 --executions 6 --exhaustive-depth 3 --checkers unit,exhaustive --repo r --keep-scratch",
+        "./harness mutants --budget 90s --only names-allow-slash --out o --sequences 5 --executions 6 --exhaustive-depth 3 --checkers unit,exhaustive --repo r")]
+    public void Again_EveryOptionThatShapesTheMeasurement_IsInTheRecordedCommand(string line, string expected)
+    {
+        var parse = Harness.Explorer.Cli.CreateRoot(new Harness.Explorer.CliContext(TextWriter.Null, TextWriter.Null, default)).Parse(line.Split(' '));
+
+        Assert.Empty(parse.Errors);
+        Assert.Equal(expected, Harness.Explorer.MutantsCommand.Again(parse));
+    }
 }
