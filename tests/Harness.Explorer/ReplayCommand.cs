@@ -40,8 +40,11 @@ public static class ReplayCommand
         };
         command.Validators.Add(r =>
         {
-            // A finding of a result file replays on its own line's disk unless --disk is given: checked once that is known.
-            if (CliOptions.Given(r, disk) || !(r.GetResult(file)?.GetValueOrDefault<string>() ?? string.Empty).EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            // A scenario's disk is --disk. A finding of a result file replays on its own line's disk unless --disk is given, and
+            // a Coyote trace on no disk at all: those are checked once that is known.
+            var name = r.GetResult(file)?.GetValueOrDefault<string>() ?? string.Empty;
+            var scenarioFile = !name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".trace", StringComparison.OrdinalIgnoreCase);
+            if (scenarioFile || (CliOptions.Given(r, disk) && !name.EndsWith(".trace", StringComparison.OrdinalIgnoreCase)))
             {
                 var diskValue = CliOptions.Value(r, disk);
                 if (DiskProblem(diskValue, CliOptions.Given(r, workDir), CliOptions.Given(r, showTree)) is { } problem)
@@ -80,9 +83,9 @@ public static class ReplayCommand
 
         if (file.EndsWith(".trace", StringComparison.OrdinalIgnoreCase))
         {
-            if (diskGiven is not null || property is not null || findingNumber is not null)
+            if (diskGiven is not null || property is not null || findingNumber is not null || workDir is not null || showTree)
             {
-                throw new UsageException("a Coyote trace replays on the implementation under Coyote: --disk, --property and --finding do not apply");
+                throw new UsageException("a Coyote trace replays on the implementation under Coyote: --disk, --work-dir, --show-tree, --property and --finding do not apply");
             }
 
             return CoyoteTraceReplay.Run(context, file, design, json);
@@ -95,9 +98,9 @@ public static class ReplayCommand
             design = Designs.Parse(finding.Design);
             if (finding.Files.FirstOrDefault(f => f.EndsWith(".trace", StringComparison.Ordinal)) is { } trace)
             {
-                if (diskGiven is not null)
+                if (diskGiven is not null || workDir is not null || showTree)
                 {
-                    throw new UsageException($"the {finding.Design} finding in '{file}' is a Coyote schedule: --disk does not apply");
+                    throw new UsageException($"the {finding.Design} finding in '{file}' is a Coyote schedule: --disk, --work-dir and --show-tree do not apply");
                 }
 
                 // A nightly report names its files relative to itself; a command's result names them as its command lines do.
@@ -131,9 +134,12 @@ public static class ReplayCommand
             scenario = Scenario.Parse(CliFiles.ReadFile(file, "a scenario file"), file);
         }
 
-        // Without --work-dir: the line must replay the same way every time, and a work directory keeps what a run left.
+        // Without --work-dir: the line must replay the same way every time, and a work directory keeps what a run left. A
+        // result file's finding without --disk replays on its own line's disk, so its line names the disk it ran on.
+        var resultFile = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         var replay = HarnessCommand.Line(["replay", CliFiles.Display(file), "--design", design.Value.Name(), .. property is null ? Array.Empty<string>() : ["--property", property],
-            .. findingNumber is { } n ? ["--finding", n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(), .. disk == "model" ? Array.Empty<string>() : ["--disk", disk]]);
+            .. findingNumber is { } n ? ["--finding", n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+            .. disk == "model" && !resultFile ? Array.Empty<string>() : ["--disk", disk]]);
         var started = DateTimeOffset.UtcNow;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var findings = new List<Finding>();
@@ -296,9 +302,11 @@ public static class ReplayCommand
             return picked[0].Finding;
         }
 
+        // Several matches: those are the choice. None: every finding is.
+        var choices = picked.Count > 1 ? picked : replayable;
         var held = replayable.Count == 0
             ? "it holds no replayable finding"
-            : "it holds: " + string.Join("; ", replayable.Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            : (picked.Count > 1 ? "they are: " : "it holds: ") + string.Join("; ", choices.Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"--finding {f.Number} ({f.Finding.Design}, {What(f.Finding)}, found by {f.Finding.Checker})")));
         var asked = string.Join(' ', new[]
         {

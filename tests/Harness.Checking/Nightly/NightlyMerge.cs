@@ -59,10 +59,9 @@ public static class NightlyMerge
         var results = new List<HarnessResult>();
         foreach (var (dir, report) in shards)
         {
-            var oldOut = report.Options["out"]?.GetValue<string>() ?? dir;
             foreach (var r in NightlyJudge.Checked(report.Results))
             {
-                results.Add(r with { Findings = [.. r.Findings.Select(f => Relocate(f, dir, oldOut, outDirectory))] });
+                results.Add(r with { Findings = [.. r.Findings.Select(f => Relocate(f, dir, outDirectory))] });
             }
 
             if (mutantsDirectory is null && mutants is null && report.Results.LastOrDefault(NightlyMutants.IsMutants) is { } nested)
@@ -110,11 +109,17 @@ public static class NightlyMerge
         return new NightlyRunner.Outcome(merged, judged);
     }
 
-    // A shard's files lie under its directory, named relative to it; the merged report keeps the same relative names, and
-    // its commands start as this merge's own do, since they are pasted where the merge ran.
-    private static Finding Relocate(Finding f, string shardDirectory, string shardOut, string outDirectory)
+    // A shard's files lie under its directory, named relative to it; the merged report keeps the same relative names. Its
+    // commands are pasted where the merge ran: they start as this merge's own do, and each word that names one of the
+    // finding's files (as the shard printed it, relative to where the shard ran or absolute) names the merged copy.
+    private static Finding Relocate(Finding f, string shardDirectory, string outDirectory)
     {
-        var replay = f.Replay is { } line ? HarnessCommand.WithThisPrefix(line) : null;
+        var replay = f.Replay is { } line
+            ? HarnessCommand.Line([.. HarnessCommand.Words(line).Skip(1).Select(word =>
+                f.Files.FirstOrDefault(file => word == file || word.EndsWith("/" + file, StringComparison.Ordinal)) is { } named
+                    ? ReportFiles.CommandPath(outDirectory, named)
+                    : word)])
+            : null;
 
         foreach (var file in f.Files)
         {
@@ -125,11 +130,6 @@ public static class NightlyMerge
                 Directory.CreateDirectory(Path.GetDirectoryName(to)!);
                 File.Copy(from, to, overwrite: true);
             }
-
-            replay = replay?.Replace(
-                HarnessCommand.Quote(ReportFiles.CommandPath(shardOut, file)),
-                HarnessCommand.Quote(ReportFiles.CommandPath(outDirectory, file)),
-                StringComparison.Ordinal);
         }
 
         return f with { Replay = replay };

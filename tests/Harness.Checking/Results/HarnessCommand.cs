@@ -27,24 +27,52 @@ public static class HarnessCommand
     }
 
     /// <summary>
-    /// <paramref name="line"/>, a line <see cref="Line"/> built under another launcher, starting with this process's
-    /// <see cref="Prefix"/> instead: its first word, as <see cref="Quote"/> writes words, is replaced.
+    /// The words of <paramref name="line"/>, a line <see cref="Line"/> built (here or under another launcher): the launcher
+    /// first, then the arguments, unquoted as a POSIX shell unquotes what <see cref="Quote"/> writes.
     /// </summary>
-    public static string WithThisPrefix(string line)
+    public static IReadOnlyList<string> Words(string line)
     {
         ArgumentNullException.ThrowIfNull(line);
-        var end = 0;
-        while (end < line.Length && line[end] != ' ')
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        var inWord = false;
+        for (var i = 0; i < line.Length; i++)
         {
-            end = line[end] switch
+            switch (line[i])
             {
-                '\'' => line.IndexOf('\'', end + 1) is var close and >= 0 ? close + 1 : line.Length,
-                '\\' => end + 2,
-                _ => end + 1,
-            };
+                case ' ':
+                    if (inWord)
+                    {
+                        words.Add(word.ToString());
+                        word.Clear();
+                        inWord = false;
+                    }
+
+                    break;
+                case '\'':
+                    var close = line.IndexOf('\'', i + 1);
+                    close = close < 0 ? line.Length : close;
+                    word.Append(line, i + 1, close - i - 1);
+                    i = close;
+                    inWord = true;
+                    break;
+                case '\\' when i + 1 < line.Length:
+                    word.Append(line[++i]);
+                    inWord = true;
+                    break;
+                default:
+                    word.Append(line[i]);
+                    inWord = true;
+                    break;
+            }
         }
 
-        return Prefix + line[Math.Min(end, line.Length)..];
+        if (inWord)
+        {
+            words.Add(word.ToString());
+        }
+
+        return words;
     }
 
     /// <summary>A path as a command line should show it: relative to the working directory when it lies below it.</summary>

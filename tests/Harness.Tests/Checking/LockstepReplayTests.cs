@@ -86,12 +86,16 @@ public sealed class LockstepReplayTests : IDisposable
 
         var byKind = Run("replay", json, "--property", "divergence");
         var byNumber = Run("replay", json, "--finding", "3");
-        var onTheModel = Run("replay", json, "--finding", "3", "--disk", "model");
+        var record = Path.Combine(_dir, "model.json");
+        var onTheModel = Run("replay", json, "--finding", "3", "--disk", "model", "--json", record);
+        var line = Harness.Checking.Results.HarnessResult.Parse(File.ReadAllText(record), record).Findings.Single().Replay!;
 
         Assert.Equal(1, byKind.Code);
         Assert.Contains("model and implementation in lockstep on the simulated disk", byKind.Out, StringComparison.Ordinal);
         Assert.Equal(byKind, byNumber);
         Assert.DoesNotContain("lockstep", onTheModel.Out, StringComparison.Ordinal);
+        Assert.Contains(" --disk model", line, StringComparison.Ordinal);
+        Assert.Equal(onTheModel.Out, Run(Harness.Tests.Explorer.ShellWords.HarnessArguments(line)).Out);
     }
 
     [Fact]

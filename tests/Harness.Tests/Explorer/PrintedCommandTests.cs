@@ -45,14 +45,14 @@ public sealed class PrintedCommandTests : IDisposable
     [InlineData("/opt/my nightly tools/harness")]
     [InlineData("/opt/it's merge/harness")]
     [InlineData("harness")]
-    public void WithThisPrefix_LineOfAnotherLauncher_StartsWithThisOneAndKeepsTheRest(string other)
+    public void Words_LineOfAnyLauncher_AreTheLauncherAndTheArgumentsAsGiven(string launcher)
     {
-        Environment.SetEnvironmentVariable(HarnessCommand.LauncherVariable, other);
-        var line = HarnessCommand.Line("replay", "files/a b.scenario", "--design", "keep-going");
+        Environment.SetEnvironmentVariable(HarnessCommand.LauncherVariable, launcher);
+        string[] args = ["replay", "files/a b.scenario", "it's", "", "--design", "keep-going"];
 
-        Environment.SetEnvironmentVariable(HarnessCommand.LauncherVariable, "/new place/harness");
+        var words = HarnessCommand.Words(HarnessCommand.Line(args));
 
-        Assert.Equal("'/new place/harness' replay 'files/a b.scenario' --design keep-going", HarnessCommand.WithThisPrefix(line));
+        Assert.Equal([launcher, .. args], words);
     }
 
     [Fact]
@@ -98,6 +98,48 @@ public sealed class PrintedCommandTests : IDisposable
         Assert.All(Findings(first), f => Assert.StartsWith("/x/harness replay ", f.Replay, StringComparison.Ordinal));
         Assert.All(Findings(second), f => Assert.StartsWith("./harness replay ", f.Replay, StringComparison.Ordinal));
         Assert.Equal(run.Report.Findings.Count, Findings(second).Count);
+    }
+
+    [Fact]
+    public void Merge_RunElsewhereThanItsShards_EveryLinePastesWhereTheMergeRan()
+    {
+        // The shard runs in the directory above its --out, so its lines name its files relative to there; the merge runs
+        // in another directory and writes its report below it.
+        var shard = Path.Combine(_dir, "shard");
+        var elsewhere = Directory.CreateDirectory(Path.Combine(_dir, "elsewhere")).FullName;
+        Environment.SetEnvironmentVariable(HarnessCommand.LauncherVariable, "./harness");
+        var before = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = _dir;
+            NightlyRunner.Run(new NightlyOptions
+            {
+                Designs = [Harness.Model.Design.Target],
+                OutDirectory = shard,
+                Expectations = Expectations.Load(RepoFiles.PathOf(Expectations.RepositoryPath)),
+                Work = new NightlyWork { ModelCheckLevels = 1, Shares = new Dictionary<string, double>(StringComparer.Ordinal) { [Checkers.ModelCheck] = 1 } },
+                ProgressInterval = TimeSpan.FromHours(1),
+                Arguments = ["nightly"],
+            });
+            Environment.CurrentDirectory = elsewhere;
+
+            var merge = RunAs("./harness", "merge", shard, "--out", "m");
+
+            Assert.Contains(Findings(shard), f => f.Replay!.Contains(" shard/files/", StringComparison.Ordinal));
+            Assert.True(merge.Code is 0 or 1, merge.Err);
+            var findings = Findings(Path.Combine(elsewhere, "m"));
+            Assert.NotEmpty(findings);
+            Assert.All(findings, f =>
+            {
+                Assert.Contains(" m/files/", f.Replay, StringComparison.Ordinal);
+                var (code, _, err) = CliRunner.Run([.. HarnessCommand.Words(f.Replay!).Skip(1)]);
+                Assert.True(code == 1, $"{f.Replay} exited {code}: {err}");
+            });
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
     }
 
     private static HarnessResult Report(string dir) => HarnessResult.Parse(File.ReadAllText(Path.Combine(dir, "report.json")), dir);
