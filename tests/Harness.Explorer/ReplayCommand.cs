@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Harness.Checking;
 using Harness.Checking.Results;
 using Harness.Model;
@@ -38,21 +39,6 @@ public static class ReplayCommand
         {
             file, design, property, findingNumber, disk, workDir, showTree, json,
         };
-        command.Validators.Add(r =>
-        {
-            // A scenario's disk is --disk. A finding of a result file replays on its own line's disk unless --disk is given, and
-            // a Coyote trace on no disk at all: those are checked once that is known.
-            var name = r.GetResult(file)?.GetValueOrDefault<string>() ?? string.Empty;
-            var scenarioFile = !name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".trace", StringComparison.OrdinalIgnoreCase);
-            if (scenarioFile || (CliOptions.Given(r, disk) && !name.EndsWith(".trace", StringComparison.OrdinalIgnoreCase)))
-            {
-                var diskValue = CliOptions.Value(r, disk);
-                if (DiskProblem(diskValue, CliOptions.Given(r, workDir), CliOptions.Given(r, showTree)) is { } problem)
-                {
-                    r.AddError(problem);
-                }
-            }
-        });
         command.SetAction(parse => Run(
             context,
             parse.GetValue(file)!,
@@ -92,7 +78,8 @@ public static class ReplayCommand
         }
 
         Scenario scenario;
-        if (file.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        var resultFile = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        if (resultFile)
         {
             var finding = SelectFinding(file, design, property, findingNumber);
             design = Designs.Parse(finding.Design);
@@ -112,11 +99,6 @@ public static class ReplayCommand
 
             // A divergence shows only with the implementation beside the model: as the finding's own line replays it.
             disk = diskGiven ?? DiskOf(finding.Replay) ?? "model";
-            if (DiskProblem(disk, workDir is not null, showTree) is { } problem)
-            {
-                throw new UsageException($"{problem} (the finding replays on --disk {disk})");
-            }
-
             options["disk"] = disk;
         }
         else
@@ -134,11 +116,16 @@ public static class ReplayCommand
             scenario = Scenario.Parse(CliFiles.ReadFile(file, "a scenario file"), file);
         }
 
+        // Checked once the disk is known: a result file's finding replays on its own line's disk unless --disk is given.
+        if (DiskProblem(disk, workDir is not null, showTree) is { } problem)
+        {
+            throw new UsageException(resultFile && diskGiven is null ? $"{problem} (the finding replays on --disk {disk})" : problem);
+        }
+
         // Without --work-dir: the line must replay the same way every time, and a work directory keeps what a run left. A
         // result file's finding without --disk replays on its own line's disk, so its line names the disk it ran on.
-        var resultFile = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
         var replay = HarnessCommand.Line(["replay", CliFiles.Display(file), "--design", design.Value.Name(), .. property is null ? Array.Empty<string>() : ["--property", property],
-            .. findingNumber is { } n ? ["--finding", n.ToString(System.Globalization.CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+            .. findingNumber is { } n ? ["--finding", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
             .. disk == "model" && !resultFile ? Array.Empty<string>() : ["--disk", disk]]);
         var started = DateTimeOffset.UtcNow;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -306,11 +293,11 @@ public static class ReplayCommand
         var choices = picked.Count > 1 ? picked : replayable;
         var held = replayable.Count == 0
             ? "it holds no replayable finding"
-            : (picked.Count > 1 ? "they are: " : "it holds: ") + string.Join("; ", choices.Select(f => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            : (picked.Count > 1 ? "they are: " : "it holds: ") + string.Join("; ", choices.Select(f => string.Create(CultureInfo.InvariantCulture,
                 $"--finding {f.Number} ({f.Finding.Design}, {What(f.Finding)}, found by {f.Finding.Checker})")));
         var asked = string.Join(' ', new[]
         {
-            number is null ? null : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--finding {number}"),
+            number is null ? null : string.Create(CultureInfo.InvariantCulture, $"--finding {number}"),
             design is null ? null : $"--design {design.Value.Name()}",
             property is null ? null : $"--property {property}",
         }.Where(s => s is not null));
@@ -327,9 +314,9 @@ public static class ReplayCommand
     /// <summary>The disk a finding's own replay line names, or null.</summary>
     private static string? DiskOf(string? replay)
     {
-        var words = replay?.Split(' ') ?? [];
-        var at = Array.IndexOf(words, "--disk");
-        return at >= 0 && at + 1 < words.Length && words[at + 1] is "model" or "sim" or "real" ? words[at + 1] : null;
+        var words = replay is null ? [] : HarnessCommand.Words(replay).ToList();
+        var at = words.IndexOf("--disk");
+        return at >= 0 && at + 1 < words.Count && words[at + 1] is "model" or "sim" or "real" ? words[at + 1] : null;
     }
 }
 

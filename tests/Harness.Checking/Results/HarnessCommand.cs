@@ -28,7 +28,8 @@ public static class HarnessCommand
 
     /// <summary>
     /// The words of <paramref name="line"/>, a line <see cref="Line"/> built (here or under another launcher): the launcher
-    /// first, then the arguments, unquoted as a POSIX shell unquotes what <see cref="Quote"/> writes.
+    /// first, then the arguments, unquoted as a POSIX shell unquotes what <see cref="Quote"/> writes. A <c>#</c> that starts
+    /// a word starts a comment, as in a shell, so a documented line with a remark after it splits as the shell splits it.
     /// </summary>
     public static IReadOnlyList<string> Words(string line)
     {
@@ -40,7 +41,10 @@ public static class HarnessCommand
         {
             switch (line[i])
             {
-                case ' ':
+                case '#' when !inWord:
+                    i = line.Length;
+                    break;
+                case var c when char.IsWhiteSpace(c):
                     if (inWord)
                     {
                         words.Add(word.ToString());

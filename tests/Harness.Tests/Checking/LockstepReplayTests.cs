@@ -105,14 +105,12 @@ public sealed class LockstepReplayTests : IDisposable
         var (code, output, _) = Run("replay", Scenario(Window), "--design", "keep-going", "--disk", "real", "--work-dir", Path.Combine(_dir, "w"), "--json", json);
 
         var replay = Harness.Checking.Results.HarnessResult.Parse(File.ReadAllText(json), json).Findings.Single().Replay!;
-        var first = Run(Harness.Tests.Explorer.ShellWords.HarnessArguments(replay));
-        var second = Run(Harness.Tests.Explorer.ShellWords.HarnessArguments(replay));
+        var first = CliRunner.RunTwice(Harness.Tests.Explorer.ShellWords.HarnessArguments(replay));
 
         Assert.Equal(1, code);
         Assert.DoesNotContain("--work-dir", replay, StringComparison.Ordinal);
         Assert.False(Harness.Checking.Results.HarnessResult.Parse(File.ReadAllText(json), json).Options.ContainsKey("finding"));
         Assert.Equal(1, first.Code);
-        Assert.Equal(first, second);
         Assert.Equal(output[output.IndexOf('\n', StringComparison.Ordinal)..], first.Out[first.Out.IndexOf('\n', StringComparison.Ordinal)..]);
     }
 
@@ -185,12 +183,10 @@ public sealed class LockstepReplayTests : IDisposable
     {
         var scenario = Scenario("reserve r1 size=2\ncreate r1/v1\ndeliver\ndeliver\n");
 
-        var first = Run("replay", scenario, "--design", "target", "--disk", "real");
-        var second = Run("replay", scenario, "--design", "target", "--disk", "real");
+        var first = CliRunner.RunTwice("replay", scenario, "--design", "target", "--disk", "real");
 
         Assert.Equal(0, first.Code);
         Assert.Contains("on the real disk in a temporary directory", first.Out, StringComparison.Ordinal);
-        Assert.Equal(first, second);
     }
 
     [Theory]

@@ -1,52 +1,11 @@
-using System.Text;
+using Harness.Checking.Results;
 
 namespace Harness.Tests.Explorer;
 
-/// <summary>Splits a command line the way a POSIX shell does for the quoting the harness prints (single quotes only).</summary>
+/// <summary>Splits a printed or documented command line the way a POSIX shell does for the quoting the harness prints.</summary>
 internal static class ShellWords
 {
-    public static string[] Split(string line)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        var inWord = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (c == '\'')
-            {
-                var end = line.IndexOf('\'', i + 1);
-                word.Append(line, i + 1, end - i - 1);
-                i = end;
-                inWord = true;
-            }
-            else if (c == '#' && !inWord)
-            {
-                break;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (inWord)
-                {
-                    words.Add(word.ToString());
-                    word.Clear();
-                    inWord = false;
-                }
-            }
-            else
-            {
-                word.Append(c);
-                inWord = true;
-            }
-        }
-
-        if (inWord)
-        {
-            words.Add(word.ToString());
-        }
-
-        return [.. words];
-    }
+    public static string[] Split(string line) => [.. HarnessCommand.Words(line)];
 
     /// <summary>The arguments of a printed <c>./harness ...</c> command (without the program).</summary>
     public static string[] HarnessArguments(string line)
